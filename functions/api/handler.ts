@@ -1,0 +1,124 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import middy from '@middy/core';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { createDocumentClient } from '../../shared/adapters/dynamodb/client.js';
+import { DynamoErasureStore } from '../../shared/adapters/dynamodb/erasure-store.js';
+import { DynamoEventStore } from '../../shared/adapters/dynamodb/event-store.js';
+import { DynamoProfileStore } from '../../shared/adapters/dynamodb/profile-store.js';
+import { DynamoShopStore } from '../../shared/adapters/dynamodb/shop-store.js';
+import { now } from '../../shared/clock.js';
+import { loadConfig } from '../../shared/config.js';
+import { ValidationError } from '../../shared/domain/errors.js';
+import { eventExpiry } from '../../shared/domain/profile.js';
+import type { ShopSettings } from '../../shared/domain/shop.js';
+import { openApiDocument } from '../../shared/http/openapi.js';
+import { httpErrors, json, jsonBody } from '../../shared/http/responses.js';
+import { type Route, router } from '../../shared/http/router.js';
+import { observability } from '../../shared/observability.js';
+import { authenticate, enforceRateLimit } from '../../shared/use-cases/api-keys.js';
+import {
+  customerIdSchema,
+  eraseCustomer,
+  getCustomer,
+  putCustomer,
+} from '../../shared/use-cases/customers.js';
+import { ingestEvents } from '../../shared/use-cases/ingest-events.js';
+import { ingestSegment } from '../../shared/use-cases/segment-intake.js';
+
+const { logger, metrics, tracer } = observability('api');
+const config = loadConfig();
+const doc = createDocumentClient(tracer.captureAWSv3Client(new DynamoDBClient({})));
+const shops = new DynamoShopStore(doc, config.TABLE_NAME);
+const profiles = new DynamoProfileStore(doc, config.TABLE_NAME, now);
+const erasure = new DynamoErasureStore(doc, config.TABLE_NAME);
+const eventStores = new Map<string, DynamoEventStore>();
+
+/** Event expiry follows each shop's retention setting. */
+function eventsFor(shop: ShopSettings): DynamoEventStore {
+  const key = `${shop.shopId}:${shop.browsingRetentionDays}`;
+  let store = eventStores.get(key);
+  if (!store) {
+    store = new DynamoEventStore(doc, config.TABLE_NAME, (e) => eventExpiry(e, shop));
+    eventStores.set(key, store);
+  }
+  return store;
+}
+
+function customerId(params: Record<string, string>): string {
+  const parsed = customerIdSchema.safeParse(params.id);
+  if (!parsed.success)
+    throw new ValidationError([{ path: 'id', message: parsed.error.issues[0]?.message ?? 'invalid' }]);
+  return parsed.data;
+}
+
+type ShopContext = { shop: ShopSettings };
+
+const routes: Array<Route<ShopContext>> = [
+  {
+    method: 'GET',
+    path: '/v1/health',
+    public: true,
+    run: async () => json(200, { status: 'ok', time: now().toISOString() }),
+  },
+  { method: 'GET', path: '/v1/openapi.json', public: true, run: async () => json(200, openApiDocument()) },
+  {
+    method: 'POST',
+    path: '/v1/events',
+    run: async ({ shop, event }) => {
+      const result = await ingestEvents(eventsFor(shop), shop, jsonBody(event), now());
+      metrics.addMetric('eventsAccepted', MetricUnit.Count, result.accepted);
+      return json(202, result);
+    },
+  },
+  {
+    method: 'POST',
+    path: '/v1/segment/{kind}',
+    run: async ({ shop, event, params }) =>
+      json(
+        200,
+        await ingestSegment(
+          { events: eventsFor(shop), profiles, clock: now },
+          shop,
+          params.kind ?? '',
+          jsonBody(event),
+        ),
+      ),
+  },
+  {
+    method: 'PUT',
+    path: '/v1/customers/{id}',
+    run: async ({ shop, event, params }) => {
+      const profile = await putCustomer({ profiles, clock: now }, shop, customerId(params), jsonBody(event));
+      return json(200, { customerId: profile.customerId, traits: profile.traits });
+    },
+  },
+  {
+    method: 'GET',
+    path: '/v1/customers/{id}',
+    run: async ({ shop, params }) =>
+      json(200, await getCustomer(profiles, eventsFor(shop), shop.shopId, customerId(params))),
+  },
+  {
+    method: 'DELETE',
+    path: '/v1/customers/{id}',
+    run: async ({ shop, params }) => {
+      await eraseCustomer(profiles, erasure, shop.shopId, customerId(params), now());
+      return { statusCode: 204 };
+    },
+  },
+];
+
+async function authorize(event: APIGatewayProxyEventV2): Promise<ShopContext> {
+  const shop = await authenticate(shops, event.headers.authorization);
+  logger.appendKeys({ shopId: shop.shopId });
+  await enforceRateLimit(shops, shop, now());
+  return { shop };
+}
+
+export const handler = middy(router(routes, authorize))
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(logMetrics(metrics))
+  .use(httpErrors(logger));

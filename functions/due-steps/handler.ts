@@ -1,0 +1,24 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import { createDocumentClient } from '../../shared/adapters/dynamodb/client.js';
+import { DynamoDueStepStore } from '../../shared/adapters/dynamodb/due-step-store.js';
+import { SqsSendQueue } from '../../shared/adapters/sqs/send-queue.js';
+import { now } from '../../shared/clock.js';
+import { loadConfig } from '../../shared/config.js';
+import { observability } from '../../shared/observability.js';
+import { runDueSteps } from '../../shared/use-cases/run-due-steps.js';
+
+const { logger, tracer } = observability('due-steps');
+const config = loadConfig();
+if (!config.SEND_QUEUE_URL) throw new Error('SEND_QUEUE_URL is required');
+const doc = createDocumentClient(tracer.captureAWSv3Client(new DynamoDBClient({})));
+const steps = new DynamoDueStepStore(doc, config.TABLE_NAME);
+const queue = new SqsSendQueue(tracer.captureAWSv3Client(new SQSClient({})), config.SEND_QUEUE_URL);
+
+export const handler = middy(async () => {
+  const queued = await runDueSteps(steps, queue, now());
+  if (queued > 0) logger.info('Due steps queued', { queued });
+  return { queued };
+}).use(injectLambdaContext(logger, { resetKeys: true }));

@@ -1,0 +1,51 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
+import { createDocumentClient } from '../../shared/adapters/dynamodb/client.js';
+import { DynamoProfileStore } from '../../shared/adapters/dynamodb/profile-store.js';
+import { DynamoShopStore } from '../../shared/adapters/dynamodb/shop-store.js';
+import { eventOfRecord } from '../../shared/adapters/dynamodb/stream-records.js';
+import { now } from '../../shared/clock.js';
+import { loadConfig } from '../../shared/config.js';
+import type { StoredEvent } from '../../shared/domain/events.js';
+import { observability } from '../../shared/observability.js';
+import { applyNewEvents } from '../../shared/use-cases/apply-events.js';
+import { shopSettingsCache } from '../../shared/use-cases/shop-settings-cache.js';
+
+const { logger, tracer } = observability('stream');
+const config = loadConfig();
+const doc = createDocumentClient(tracer.captureAWSv3Client(new DynamoDBClient({})));
+const profiles = new DynamoProfileStore(doc, config.TABLE_NAME, now);
+const shopSettings = shopSettingsCache(new DynamoShopStore(doc, config.TABLE_NAME), now);
+
+/**
+ * New events in, profiles out. Records whose customer could not be committed are reported as
+ * batch item failures; Lambda retries from the first of them, and records already applied are
+ * recognised by their applied mark, so a retry never counts anything twice.
+ */
+export const handler = middy(async (stream: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
+  const parsed: Array<{ sequence: string; event: StoredEvent }> = [];
+  const batchItemFailures: DynamoDBBatchResponse['batchItemFailures'] = [];
+  for (const record of stream.Records) {
+    const sequence = record.dynamodb?.SequenceNumber ?? '';
+    try {
+      parsed.push({ sequence, event: eventOfRecord(record) });
+    } catch (error) {
+      logger.error('Unreadable event record', { eventID: record.eventID, error: error as Error });
+      batchItemFailures.push({ itemIdentifier: sequence });
+    }
+  }
+  const failed = await applyNewEvents(
+    {
+      profiles,
+      clock: now,
+      shopSettings,
+      onGroupFailure: (error, events) =>
+        logger.error('Could not apply events', { events, error: error as Error }),
+    },
+    parsed.map((p) => p.event),
+  );
+  for (const p of parsed) if (failed.has(p.event.id)) batchItemFailures.push({ itemIdentifier: p.sequence });
+  return { batchItemFailures };
+}).use(injectLambdaContext(logger, { resetKeys: true }));

@@ -1,0 +1,227 @@
+import { Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sources from 'aws-cdk-lib/aws-lambda-event-sources';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import { HuitouFunction } from '../constructs/huitou-function.js';
+import { type FunctionDefinition, type Grant, functions, type Trigger } from '../wiring.js';
+import type { StatefulStack } from './stateful-stack.js';
+
+export interface StatelessProps extends StackProps {
+  stateful: StatefulStack;
+  projectRoot: string;
+  senderDomain: string;
+  senderEmail: string;
+}
+
+const tableReadActions = [
+  'dynamodb:GetItem',
+  'dynamodb:BatchGetItem',
+  'dynamodb:Query',
+  'dynamodb:ConditionCheckItem',
+  'dynamodb:DescribeTable',
+];
+const tableWriteActions = [
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:BatchWriteItem',
+];
+
+/** Functions, the HTTP API, schedules and alarms: everything that can be replaced freely. */
+export class StatelessStack extends Stack {
+  readonly api: apigw.HttpApi;
+  readonly functions = new Map<string, lambda.Function>();
+
+  constructor(scope: Construct, id: string, props: StatelessProps) {
+    super(scope, id, props);
+    const { stateful } = props;
+    const accessLogs = new logs.LogGroup(this, 'ApiAccessLogs', {
+      retention: logs.RetentionDays.THREE_MONTHS,
+    });
+    this.api = new apigw.HttpApi(this, 'Api', { description: 'huitou shop-facing API' });
+    const stage = this.api.defaultStage?.node.defaultChild as apigw.CfnStage;
+    stage.accessLogSettings = {
+      destinationArn: accessLogs.logGroupArn,
+      format: JSON.stringify({
+        requestId: '$context.requestId',
+        ip: '$context.identity.sourceIp',
+        method: '$context.httpMethod',
+        path: '$context.path',
+        status: '$context.status',
+        latency: '$context.responseLatency',
+      }),
+    };
+    stage.defaultRouteSettings = { throttlingBurstLimit: 2000, throttlingRateLimit: 1000 };
+
+    for (const def of functions) {
+      const construct = new HuitouFunction(
+        this,
+        `${def.name[0]?.toUpperCase()}${def.name.slice(1)}Function`,
+        {
+          definition: def,
+          projectRoot: props.projectRoot,
+          environment: {},
+        },
+      );
+      for (const grant of def.grants) this.bind(construct.fn, grant, props);
+      this.trigger(construct.fn, def, def.trigger, props);
+      this.alarm(def, construct.fn, stateful);
+      this.functions.set(def.name, construct.fn);
+    }
+    this.queueAlarm(
+      'SendDeadLetters',
+      stateful.sendDeadLetterQueue.metricApproximateNumberOfMessagesVisible(),
+      stateful,
+    );
+    this.queueAlarm(
+      'StreamFailures',
+      stateful.streamFailureQueue.metricApproximateNumberOfMessagesVisible(),
+      stateful,
+    );
+  }
+
+  /** Grants exactly what the manifest lists, and sets the matching environment variable. */
+  private bind(fn: lambda.Function, grant: Grant, props: StatelessProps): void {
+    const { stateful } = props;
+    switch (grant.kind) {
+      case 'table': {
+        const table = stateful.tables.get(grant.table.id);
+        if (!table) throw new Error(`no table ${grant.table.id}`);
+        // Named indexes rather than CDK's index/* grant: least privilege, and nothing to acknowledge.
+        fn.addToRolePolicy(
+          new iam.PolicyStatement({
+            actions: grant.access === 'read' ? tableReadActions : [...tableReadActions, ...tableWriteActions],
+            resources: [
+              table.tableArn,
+              ...grant.table.globalSecondaryIndexes.map((i) => `${table.tableArn}/index/${i.indexName}`),
+            ],
+          }),
+        );
+        fn.addEnvironment(grant.table.envVar, table.tableName);
+        break;
+      }
+      case 'sendQueue':
+        stateful.sendQueue.grantSendMessages(fn);
+        fn.addEnvironment('SEND_QUEUE_URL', stateful.sendQueue.queueUrl);
+        break;
+      case 'sesSend':
+        fn.addToRolePolicy(
+          new iam.PolicyStatement({
+            actions: ['ses:SendEmail'],
+            resources: [
+              `arn:${this.partition}:ses:${this.region}:${this.account}:identity/${props.senderDomain}`,
+              `arn:${this.partition}:ses:${this.region}:${this.account}:configuration-set/${stateful.configurationSet.configurationSetName}`,
+            ],
+          }),
+        );
+        fn.addEnvironment('SENDER_EMAIL', props.senderEmail);
+        fn.addEnvironment('SES_CONFIGURATION_SET', stateful.configurationSet.configurationSetName);
+        break;
+      case 'snsSms':
+        // Publishing to a phone number has no topic ARN to scope to; SNS requires Resource "*".
+        fn.addToRolePolicy(
+          new iam.PolicyStatement({
+            actions: ['sns:Publish'],
+            resources: ['*'],
+            conditions: { Null: { 'sns:Protocol': 'true' } },
+          }),
+        );
+        break;
+    }
+  }
+
+  private trigger(
+    fn: lambda.Function,
+    def: FunctionDefinition,
+    trigger: Trigger,
+    props: StatelessProps,
+  ): void {
+    const { stateful } = props;
+    switch (trigger.kind) {
+      case 'httpApi':
+        for (const route of trigger.routes) {
+          const [method, path] = route.split(' ') as [string, string];
+          this.api.addRoutes({
+            path,
+            methods: [method as apigw.HttpMethod],
+            integration: new HttpLambdaIntegration(`${def.name}Integration`, fn),
+          });
+        }
+        Validations.of(this.api).acknowledge({
+          id: 'AwsSolutions-APIG4',
+          reason:
+            'Every /v1 route is authenticated in the API handler by the shop API key (hashed, constant-time compared); health and OpenAPI are public on purpose.',
+        });
+        break;
+      case 'dynamodbStream': {
+        const table = stateful.tables.get(trigger.table.id);
+        if (!table) throw new Error(`no table ${trigger.table.id}`);
+        fn.addEventSource(
+          new sources.DynamoEventSource(table, {
+            startingPosition: lambda.StartingPosition.TRIM_HORIZON,
+            batchSize: trigger.batchSize,
+            maxBatchingWindow: Duration.seconds(trigger.maxBatchingWindowSeconds),
+            retryAttempts: trigger.retryAttempts,
+            bisectBatchOnError: true,
+            reportBatchItemFailures: true,
+            onFailure: new sources.SqsDlq(stateful.streamFailureQueue),
+            filters: [
+              lambda.FilterCriteria.filter({
+                eventName: lambda.FilterRule.isEqual(trigger.filter.eventName),
+                dynamodb: { Keys: { sk: { S: lambda.FilterRule.isEqual(trigger.filter.sortKey) } } },
+              }),
+            ],
+          }),
+        );
+        break;
+      }
+      case 'schedule': {
+        const rule = new events.Rule(this, `${def.name}Schedule`, {
+          description: `huitou ${trigger.name}`,
+          schedule:
+            trigger.everyMinutes === 60
+              ? events.Schedule.cron({ minute: '0' })
+              : events.Schedule.rate(Duration.minutes(trigger.everyMinutes)),
+        });
+        rule.addTarget(new targets.LambdaFunction(fn, { retryAttempts: 2 }));
+        break;
+      }
+      case 'sqs':
+        fn.addEventSource(
+          new sources.SqsEventSource(stateful.sendQueue, {
+            batchSize: trigger.batchSize,
+            reportBatchItemFailures: true,
+          }),
+        );
+        break;
+    }
+  }
+
+  private alarm(def: FunctionDefinition, fn: lambda.Function, stateful: StatefulStack): void {
+    const alarm = fn.metricErrors({ period: Duration.minutes(5) }).createAlarm(this, `${def.name}Errors`, {
+      threshold: 1,
+      evaluationPeriods: 1,
+      alarmDescription: `huitou ${def.name} handler errors`,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    alarm.addAlarmAction(new actions.SnsAction(stateful.alarmTopic));
+  }
+
+  private queueAlarm(id: string, metric: cloudwatch.Metric, stateful: StatefulStack): void {
+    const alarm = metric.createAlarm(this, id, {
+      threshold: 1,
+      evaluationPeriods: 1,
+      alarmDescription: `huitou ${id}: messages that could not be processed`,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    alarm.addAlarmAction(new actions.SnsAction(stateful.alarmTopic));
+  }
+}

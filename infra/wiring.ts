@@ -1,0 +1,174 @@
+/**
+ * The one manifest of huitou's tables, functions and triggers. The CDK stacks and the local
+ * runtime both read it, so what runs on a laptop is what deploys.
+ *
+ * Nothing here imports runtime code: handlers are named by their entry file.
+ */
+
+export interface KeyAttribute {
+  name: string;
+  type: 'S' | 'N';
+}
+
+export interface IndexDefinition {
+  indexName: string;
+  partitionKey: KeyAttribute;
+  sortKey: KeyAttribute;
+}
+
+export interface TableDefinition {
+  /** Logical id in CDK, and the env var that carries the physical name to functions. */
+  id: string;
+  envVar: string;
+  partitionKey: KeyAttribute;
+  sortKey: KeyAttribute;
+  globalSecondaryIndexes: IndexDefinition[];
+  timeToLiveAttribute: string;
+  stream: 'NEW_AND_OLD_IMAGES';
+}
+
+/**
+ * One table for everything a shop owns (single-table design, keys in shared/adapters/dynamodb/keys.ts):
+ * - pk/sk: shops, API keys, customers, identities, events, due steps, and (next) segment
+ *   memberships and the send ledger.
+ * - byOwner: what belongs to one owner, newest first: a customer's timeline, a shop's API keys, the shops.
+ * - byValue: a shop's customers spread over shards and ordered by average order value, so
+ *   audiences such as "AOV in [60, 80)" and the nightly refresh read in proportion to what they need,
+ *   in parallel, with no hot partition.
+ */
+export const dataTable: TableDefinition = {
+  id: 'Data',
+  envVar: 'TABLE_NAME',
+  partitionKey: { name: 'pk', type: 'S' },
+  sortKey: { name: 'sk', type: 'S' },
+  globalSecondaryIndexes: [
+    {
+      indexName: 'byOwner',
+      partitionKey: { name: 'gsi1pk', type: 'S' },
+      sortKey: { name: 'gsi1sk', type: 'S' },
+    },
+    {
+      indexName: 'byValue',
+      partitionKey: { name: 'gsi2pk', type: 'S' },
+      sortKey: { name: 'gsi2sk', type: 'S' },
+    },
+  ],
+  timeToLiveAttribute: 'expiresAt',
+  stream: 'NEW_AND_OLD_IMAGES',
+};
+
+export const tables = [dataTable];
+
+export type FunctionName = 'api' | 'stream' | 'segmentRefresh' | 'dueSteps' | 'sender';
+
+export interface StreamTrigger {
+  kind: 'dynamodbStream';
+  table: TableDefinition;
+  batchSize: number;
+  maxBatchingWindowSeconds: number;
+  retryAttempts: number;
+  /** Only new event items reach the stream handler; profile updates and the like do not. */
+  filter: { eventName: 'INSERT'; sortKey: string };
+}
+
+export interface HttpTrigger {
+  kind: 'httpApi';
+  /** Routes in API Gateway's `METHOD /path` form; `{proxy+}` catches the rest. */
+  routes: string[];
+}
+
+export interface ScheduleTrigger {
+  kind: 'schedule';
+  /** The name a person uses with `npm run local -- fire <name>`. */
+  name: string;
+  /** Fires every `everyMinutes` minutes on the minute, in UTC, both on AWS and on the local clock. */
+  everyMinutes: number;
+}
+
+export interface QueueTrigger {
+  kind: 'sqs';
+  queue: 'send';
+  batchSize: number;
+}
+
+export type Trigger = StreamTrigger | HttpTrigger | ScheduleTrigger | QueueTrigger;
+
+export type Grant =
+  | { kind: 'table'; table: TableDefinition; access: 'read' | 'readWrite' }
+  | { kind: 'sendQueue' }
+  | { kind: 'sesSend' }
+  | { kind: 'snsSms' };
+
+export interface FunctionDefinition {
+  name: FunctionName;
+  /** Entry file, relative to the project root, exporting `handler`. */
+  entry: string;
+  description: string;
+  timeoutSeconds: number;
+  memoryMb: number;
+  trigger: Trigger;
+  grants: Grant[];
+}
+
+export const functions: FunctionDefinition[] = [
+  {
+    name: 'api',
+    entry: 'functions/api/handler.ts',
+    description: 'Shop-facing HTTP API: events, customers, health',
+    timeoutSeconds: 29,
+    memoryMb: 1024,
+    trigger: { kind: 'httpApi', routes: ['ANY /v1/{proxy+}'] },
+    grants: [{ kind: 'table', table: dataTable, access: 'readWrite' }],
+  },
+  {
+    name: 'stream',
+    entry: 'functions/stream/handler.ts',
+    description: 'Applies new events to customer profiles: identity, stats, tiers',
+    timeoutSeconds: 60,
+    memoryMb: 1024,
+    trigger: {
+      kind: 'dynamodbStream',
+      table: dataTable,
+      batchSize: 100,
+      maxBatchingWindowSeconds: 1,
+      retryAttempts: 5,
+      filter: { eventName: 'INSERT', sortKey: 'EVENT' },
+    },
+    grants: [{ kind: 'table', table: dataTable, access: 'readWrite' }],
+  },
+  {
+    name: 'segmentRefresh',
+    entry: 'functions/segment-refresh/handler.ts',
+    description: 'Nightly refresh of time-dependent segments for every shop at its 02:00',
+    timeoutSeconds: 900,
+    memoryMb: 1024,
+    trigger: { kind: 'schedule', name: 'segment-refresh', everyMinutes: 60 },
+    grants: [{ kind: 'table', table: dataTable, access: 'readWrite' }],
+  },
+  {
+    name: 'dueSteps',
+    entry: 'functions/due-steps/handler.ts',
+    description: 'Runs the steps that fall due this minute, across all shops',
+    timeoutSeconds: 60,
+    memoryMb: 512,
+    trigger: { kind: 'schedule', name: 'due-steps', everyMinutes: 1 },
+    grants: [{ kind: 'table', table: dataTable, access: 'readWrite' }, { kind: 'sendQueue' }],
+  },
+  {
+    name: 'sender',
+    entry: 'functions/sender/handler.ts',
+    description: 'Sends queued messages through SES (email) and SNS (SMS), at most once each',
+    timeoutSeconds: 30,
+    memoryMb: 512,
+    trigger: { kind: 'sqs', queue: 'send', batchSize: 10 },
+    grants: [
+      { kind: 'table', table: dataTable, access: 'readWrite' },
+      { kind: 'sesSend' },
+      { kind: 'snsSms' },
+    ],
+  },
+];
+
+export function scheduleTriggers(): Array<{ fn: FunctionDefinition; trigger: ScheduleTrigger }> {
+  return functions.flatMap((fn) => (fn.trigger.kind === 'schedule' ? [{ fn, trigger: fn.trigger }] : []));
+}

@@ -1,0 +1,26 @@
+import { chunk } from '../../domain/collections.js';
+import { BatchGetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+
+/** BatchGetItem over any number of keys, retrying what DynamoDB leaves unprocessed. */
+export async function batchGet(
+  doc: DynamoDBDocumentClient,
+  tableName: string,
+  keyList: Array<{ pk: string; sk: string }>,
+): Promise<Array<Record<string, unknown>>> {
+  const unique = [...new Map(keyList.map((k) => [`${k.pk}\u0000${k.sk}`, k])).values()];
+  const items: Array<Record<string, unknown>> = [];
+  for (const part of chunk(unique, 100)) {
+    let request:
+      | Record<string, { Keys: Array<Record<string, unknown>>; ConsistentRead?: boolean }>
+      | undefined = {
+      [tableName]: { Keys: part, ConsistentRead: true },
+    };
+    for (let attempt = 0; request && Object.keys(request).length > 0; attempt++) {
+      if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 25 * 2 ** attempt)));
+      const out = await doc.send(new BatchGetCommand({ RequestItems: request }));
+      items.push(...(out.Responses?.[tableName] ?? []));
+      request = out.UnprocessedKeys as typeof request;
+    }
+  }
+  return items;
+}

@@ -1,0 +1,77 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { OutgoingMessage } from '../../domain/messages.js';
+import type { SendLedger } from '../../ports/messaging.js';
+import { customerPk } from './keys.js';
+
+function sendKey(m: OutgoingMessage) {
+  return { pk: `SHOP#${m.shopId}#SEND#${m.sendId}`, sk: 'SEND' };
+}
+
+/** The send ledger: one item per send, claimed before the provider is called. */
+export class DynamoSendLedger implements SendLedger {
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async claim(m: OutgoingMessage, at: string): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            ...sendKey(m),
+            gsi1pk: customerPk(m.shopId, m.customerId),
+            gsi1sk: `${at}#send#${m.sendId}`,
+            shopId: m.shopId,
+            sendId: m.sendId,
+            customerId: m.customerId,
+            channel: m.channel,
+            status: 'sending',
+            history: [{ status: 'sending', at }],
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  async record(
+    m: OutgoingMessage,
+    outcome: { status: 'sent'; providerMessageId: string } | { status: 'failed'; reason: string },
+    at: string,
+  ): Promise<void> {
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: sendKey(m),
+        UpdateExpression:
+          'SET #s = :s, history = list_append(history, :h), providerMessageId = :p, failure = :r',
+        ExpressionAttributeNames: { '#s': 'status' },
+        ExpressionAttributeValues: {
+          ':s': outcome.status,
+          ':h': [{ status: outcome.status, at }],
+          ':p': outcome.status === 'sent' ? outcome.providerMessageId : null,
+          ':r': outcome.status === 'failed' ? outcome.reason : null,
+        },
+      }),
+    );
+  }
+
+  async release(m: OutgoingMessage): Promise<void> {
+    await this.doc.send(
+      new DeleteCommand({
+        TableName: this.tableName,
+        Key: sendKey(m),
+        ConditionExpression: '#s = :sending',
+        ExpressionAttributeNames: { '#s': 'status' },
+        ExpressionAttributeValues: { ':sending': 'sending' },
+      }),
+    );
+  }
+}

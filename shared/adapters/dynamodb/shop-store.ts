@@ -1,0 +1,131 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type { ShopSettings } from '../../domain/shop.js';
+import type { ApiKeyRecord, ShopStore } from '../../ports/shop-store.js';
+import { keys } from './keys.js';
+
+export class DynamoShopStore implements ShopStore {
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async getShop(shopId: string): Promise<ShopSettings | null> {
+    const out = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: keys.shop(shopId) }));
+    return (out.Item?.settings as ShopSettings | undefined) ?? null;
+  }
+
+  async putShop(settings: ShopSettings): Promise<void> {
+    await this.doc.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: {
+          ...keys.shop(settings.shopId),
+          gsi1pk: keys.shopListing(),
+          gsi1sk: settings.shopId,
+          settings,
+        },
+      }),
+    );
+  }
+
+  async listShops(): Promise<ShopSettings[]> {
+    const shops: ShopSettings[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out = await this.doc.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: 'byOwner',
+          KeyConditionExpression: 'gsi1pk = :pk',
+          ExpressionAttributeValues: { ':pk': keys.shopListing() },
+          ExclusiveStartKey: start,
+        }),
+      );
+      shops.push(...(out.Items ?? []).map((i) => i.settings as ShopSettings));
+      start = out.LastEvaluatedKey;
+    } while (start);
+    return shops;
+  }
+
+  async putApiKey(key: ApiKeyRecord): Promise<void> {
+    await this.doc.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: {
+          ...keys.apiKey(key.hash),
+          gsi1pk: keys.apiKeyListing(key.shopId),
+          gsi1sk: key.createdAt,
+          ...key,
+        },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+  }
+
+  async findApiKey(hash: string): Promise<ApiKeyRecord | null> {
+    const out = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: keys.apiKey(hash) }));
+    return out.Item ? toRecord(out.Item) : null;
+  }
+
+  async listApiKeys(shopId: string): Promise<ApiKeyRecord[]> {
+    const out = await this.doc.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: 'byOwner',
+        KeyConditionExpression: 'gsi1pk = :pk',
+        ExpressionAttributeValues: { ':pk': keys.apiKeyListing(shopId) },
+      }),
+    );
+    return (out.Items ?? []).map(toRecord);
+  }
+
+  async revokeApiKey(shopId: string, prefix: string, at: string): Promise<boolean> {
+    const key = (await this.listApiKeys(shopId)).find((k) => k.prefix === prefix && !k.revokedAt);
+    if (!key) return false;
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.apiKey(key.hash),
+          UpdateExpression: 'SET revokedAt = :at',
+          ConditionExpression: 'shopId = :shop AND attribute_not_exists(revokedAt)',
+          ExpressionAttributeValues: { ':at': at, ':shop': shopId },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  async countRequest(shopId: string, epochSecond: number): Promise<number> {
+    const out = await this.doc.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.rate(shopId, epochSecond),
+        UpdateExpression: 'ADD requests :one SET expiresAt = :exp',
+        ExpressionAttributeValues: { ':one': 1, ':exp': epochSecond + 120 },
+        ReturnValues: 'UPDATED_NEW',
+      }),
+    );
+    return (out.Attributes?.requests as number | undefined) ?? 1;
+  }
+}
+
+function toRecord(item: Record<string, unknown>): ApiKeyRecord {
+  return {
+    shopId: item.shopId as string,
+    prefix: item.prefix as string,
+    hash: item.hash as string,
+    createdAt: item.createdAt as string,
+    revokedAt: item.revokedAt as string | undefined,
+  };
+}

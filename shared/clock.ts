@@ -1,0 +1,18 @@
+/**
+ * The time every handler sees. On AWS it is the system clock. The local runtime moves it forward
+ * (`npm run local -- advance 7d`) so a week of journeys can be watched in a minute; handlers run
+ * in the runtime's process and read the same offset.
+ */
+let offsetMs = 0;
+
+export function now(): Date {
+  return new Date(Date.now() + offsetMs);
+}
+
+export function advanceClock(ms: number): void {
+  offsetMs += ms;
+}
+
+export function clockOffsetMs(): number {
+  return offsetMs;
+}

@@ -1,0 +1,147 @@
+import { z } from 'zod';
+
+/**
+ * The event model: what a shop sends (through POST /v1/events, the Segment-compatible route, or an
+ * import) and what huitou emits itself (tier_changed). One schema serves every intake.
+ */
+
+const money = z
+  .number()
+  .nonnegative()
+  .max(1e9)
+  .refine((n) => Math.abs(Math.round(n * 100) - n * 100) < 1e-6, 'at most two decimal places');
+const currency = z.string().regex(/^[A-Z]{3}$/, 'ISO 4217 code such as CNY or USD');
+const text = (max: number) => z.string().min(1).max(max);
+
+export const lineItemSchema = z.strictObject({
+  sku: text(128),
+  name: text(256).optional(),
+  category: text(128).optional(),
+  price: money,
+  quantity: z.number().int().positive().max(100000),
+});
+
+const propertySchemas = {
+  signed_up: z.strictObject({ channel: text(64).optional(), referrer: text(512).optional() }),
+  page_viewed: z.strictObject({ url: text(2048), sku: text(128).optional(), category: text(128).optional() }),
+  cart_updated: z.strictObject({ cartId: text(128).optional(), items: z.array(lineItemSchema).max(500) }),
+  checkout_started: z.strictObject({
+    cartId: text(128).optional(),
+    orderId: text(128).optional(),
+    total: money.optional(),
+    currency: currency.optional(),
+  }),
+  order_placed: z.strictObject({
+    orderId: text(128),
+    total: money,
+    currency,
+    items: z.array(lineItemSchema).min(1).max(500),
+    couponCode: text(64).optional(),
+    discount: money.optional(),
+  }),
+  order_paid: z.strictObject({ orderId: text(128), amount: money.optional(), method: text(64).optional() }),
+  order_shipped: z.strictObject({ orderId: text(128), carrier: text(128), trackingNumber: text(128) }),
+  order_refunded: z.strictObject({
+    orderId: text(128),
+    refundId: text(128),
+    amount: money,
+    reason: text(512).optional(),
+  }),
+  review_posted: z.strictObject({
+    orderId: text(128).optional(),
+    sku: text(128).optional(),
+    rating: z.number().int().min(1).max(5),
+    text: text(4000).optional(),
+  }),
+  complaint_filed: z.strictObject({ orderId: text(128).optional(), reason: text(4000) }),
+  message_delivered: z.strictObject({ sendId: text(128) }),
+  message_opened: z.strictObject({ sendId: text(128) }),
+  message_clicked: z.strictObject({ sendId: text(128), url: text(2048).optional() }),
+  message_bounced: z.strictObject({ sendId: text(128), bounceType: z.enum(['permanent', 'transient']) }),
+  message_complained: z.strictObject({ sendId: text(128) }),
+  unsubscribed: z.strictObject({
+    channel: z.enum(['email', 'sms']),
+    purpose: z.enum(['marketing', 'care']).optional(),
+  }),
+} as const;
+
+/** Types a shop may send. `tier_changed` is emitted by huitou only. */
+export const shopEventTypes = Object.keys(propertySchemas) as Array<keyof typeof propertySchemas>;
+export type ShopEventType = keyof typeof propertySchemas;
+
+export const tierChangedPropertiesSchema = z.strictObject({ from: z.string().nullable(), to: z.string() });
+
+const customerRef = {
+  customerId: text(128).optional(),
+  phone: text(32).optional(),
+  email: z.email().max(254).optional(),
+};
+
+const common = {
+  id: text(128),
+  occurredAt: z.iso.datetime({ offset: true }),
+  ...customerRef,
+};
+
+function eventVariant<T extends ShopEventType>(type: T) {
+  return z.strictObject({ ...common, type: z.literal(type), properties: propertySchemas[type] });
+}
+
+const variants = shopEventTypes.map((t) => eventVariant(t));
+
+export const shopEventSchema = z
+  .discriminatedUnion('type', variants as unknown as [ReturnType<typeof eventVariant<'signed_up'>>])
+  .refine((e) => e.customerId || e.phone || e.email, {
+    message: 'an event needs customerId, phone or email',
+    path: ['customerId'],
+  });
+
+type VariantOf<T extends ShopEventType> = {
+  id: string;
+  type: T;
+  occurredAt: string;
+  customerId?: string;
+  phone?: string;
+  email?: string;
+  properties: z.infer<(typeof propertySchemas)[T]>;
+};
+
+/** An event as a shop sends it (before identity normalisation). */
+export type ShopEvent = { [T in ShopEventType]: VariantOf<T> }[ShopEventType];
+export type LineItem = z.infer<typeof lineItemSchema>;
+
+/**
+ * An event as huitou stores it: the customer reference normalised, plus the events huitou emits.
+ * `occurredAt` is normalised to UTC ISO so it sorts as text.
+ */
+export type StoredEvent =
+  | (ShopEvent & { shopId: string; receivedAt: string })
+  | {
+      shopId: string;
+      id: string;
+      type: 'tier_changed';
+      occurredAt: string;
+      receivedAt: string;
+      customerId: string;
+      phone?: undefined;
+      email?: undefined;
+      properties: z.infer<typeof tierChangedPropertiesSchema>;
+    };
+
+export type EventType = StoredEvent['type'];
+
+/** Raw browsing expires (shop-configurable); orders, messages and the rest are kept. */
+export const browsingEventTypes: ReadonlySet<EventType> = new Set([
+  'page_viewed',
+  'cart_updated',
+  'checkout_started',
+]);
+
+/** How far ahead of the server clock an occurredAt may be before it is called nonsense. */
+export const maxClockSkewMs = 5 * 60 * 1000;
+/** Nothing a shop sends predates this; older timestamps are typos (1970, 0001). */
+export const earliestOccurredAt = Date.parse('2000-01-01T00:00:00Z');
+
+export function toMinorUnits(amount: number): number {
+  return Math.round(amount * 100);
+}

@@ -1,0 +1,33 @@
+import { createHash } from 'node:crypto';
+import { type CountryCode, parsePhoneNumberFromString } from 'libphonenumber-js';
+
+/** E.164, read in the shop's default region when the number has no country code. */
+export function normalizePhone(raw: string, defaultRegion: string): string | null {
+  const parsed = parsePhoneNumberFromString(raw, defaultRegion as CountryCode);
+  return parsed?.isValid() ? parsed.number : null;
+}
+
+export function normalizeEmail(raw: string): string {
+  return raw.trim().toLowerCase();
+}
+
+export type IdentityKind = 'phone' | 'email';
+
+export interface IdentityKey {
+  kind: IdentityKind;
+  value: string;
+}
+
+/**
+ * A customer first seen by phone or email alone gets an id derived from that identity, so a
+ * retried or replayed event creates the same customer rather than a twin.
+ */
+export function derivedCustomerId(shopId: string, identity: IdentityKey): string {
+  const digest = createHash('sha256').update(`${shopId}\u0000${identity.kind}\u0000${identity.value}`);
+  return `hc_${digest.digest('base64url').slice(0, 22)}`;
+}
+
+/** Logs carry this instead of a phone number or email. */
+export function maskIdentity(value: string): string {
+  return `#${createHash('sha256').update(value).digest('hex').slice(0, 12)}`;
+}

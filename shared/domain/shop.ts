@@ -1,0 +1,55 @@
+/** A shop (tenant) and the settings that shape how its customers are treated. */
+
+export interface TierRule {
+  name: string;
+  /** Cumulative spend, net of refunds, in minor units (cents/fen), from which the tier applies. */
+  minSpend: number;
+  /** What a member of this tier pays, as a share of list price (0.92 = 8% off). */
+  priceFactor: number;
+}
+
+export interface ShopSettings {
+  shopId: string;
+  name: string;
+  /** IANA time zone: quiet hours and the nightly refresh follow the shop's clock. */
+  timeZone: string;
+  /** ISO 3166 region for phone numbers written without a country code. */
+  defaultRegion: string;
+  currency: string;
+  tiers: TierRule[];
+  browsingRetentionDays: number;
+  /** Requests per second allowed across all of the shop's API keys. */
+  rateLimitPerSecond: number;
+  createdAt: string;
+}
+
+export const defaultTiers: TierRule[] = [
+  { name: 'member', minSpend: 0, priceFactor: 0.95 },
+  { name: 'senior', minSpend: 2_000_00, priceFactor: 0.92 },
+  { name: 'vip', minSpend: 5_000_00, priceFactor: 0.9 },
+  { name: 'supreme_vip', minSpend: 20_000_00, priceFactor: 0.88 },
+];
+
+export function defaultShopSettings(shopId: string, name: string, createdAt: string): ShopSettings {
+  return {
+    shopId,
+    name,
+    timeZone: 'Asia/Shanghai',
+    defaultRegion: 'CN',
+    currency: 'CNY',
+    tiers: defaultTiers,
+    browsingRetentionDays: 180,
+    rateLimitPerSecond: 50,
+    createdAt,
+  };
+}
+
+/** The highest tier whose threshold the spend reaches; null for a customer who has not bought. */
+export function tierFor(netSpend: number, paidOrderCount: number, tiers: TierRule[]): string | null {
+  if (paidOrderCount === 0) return null;
+  let best: TierRule | undefined;
+  for (const tier of tiers) {
+    if (netSpend >= tier.minSpend && (!best || tier.minSpend >= best.minSpend)) best = tier;
+  }
+  return best?.name ?? null;
+}

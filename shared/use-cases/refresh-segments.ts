@@ -1,0 +1,62 @@
+import { isNightlyRefreshDue } from '../domain/schedule.js';
+import { timeSegments } from '../domain/segments/lifecycle.js';
+import type { ShopSettings } from '../domain/shop.js';
+import type { SegmentStore } from '../ports/segment-store.js';
+import type { ShopStore } from '../ports/shop-store.js';
+
+export interface RefreshReport {
+  shopId: string;
+  customers: number;
+  changed: number;
+}
+
+const timeSegmentPrefixes = ['lifecycle:', 'activity:'];
+
+/** Recomputes one shop's time-dependent segments, writing only the memberships that changed. */
+export async function refreshShopSegments(
+  store: SegmentStore,
+  shop: ShopSettings,
+  now: Date,
+): Promise<RefreshReport> {
+  const counts = await Promise.all(
+    Array.from({ length: store.shards }, async (_, shard) => {
+      let customers = 0;
+      let changed = 0;
+      for await (const page of store.customersOfShard(shop.shopId, shard)) {
+        for (const c of page) {
+          customers += 1;
+          const kept = c.segments.filter((s) => !timeSegmentPrefixes.some((p) => s.startsWith(p)));
+          const next = [...kept, ...timeSegments(c.stats, now)].sort();
+          if (next.join('|') === [...c.segments].sort().join('|')) continue;
+          // A customer who changed meanwhile is left for the stream and the next run.
+          if (await store.setSegments(shop.shopId, c.customerId, c.version, next)) changed += 1;
+        }
+      }
+      return { customers, changed };
+    }),
+  );
+  return {
+    shopId: shop.shopId,
+    customers: counts.reduce((a, c) => a + c.customers, 0),
+    changed: counts.reduce((a, c) => a + c.changed, 0),
+  };
+}
+
+/**
+ * Primary course: on each hourly tick, refresh every shop whose wall clock reads 02:xx, or the
+ * shops named explicitly (a manual `fire`).
+ */
+export async function refreshDueShops(
+  shops: ShopStore,
+  store: SegmentStore,
+  now: Date,
+  only?: string[],
+): Promise<RefreshReport[]> {
+  const all = await shops.listShops();
+  const due = only
+    ? all.filter((s) => only.includes(s.shopId))
+    : all.filter((s) => isNightlyRefreshDue(now, s.timeZone));
+  const reports: RefreshReport[] = [];
+  for (const shop of due) reports.push(await refreshShopSegments(store, shop, now));
+  return reports;
+}
