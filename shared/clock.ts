@@ -16,3 +16,8 @@ export function advanceClock(ms: number): void {
 export function clockOffsetMs(): number {
   return offsetMs;
 }
+
+/** Moves the clock to an instant (never backwards): the local scheduler steps through firings with it. */
+export function setClockTo(at: Date): void {
+  offsetMs = Math.max(offsetMs, at.getTime() - Date.now());
+}

@@ -1,0 +1,115 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { appendFileSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+
+/**
+ * The send queue on a laptop: answers the two SQS calls huitou makes (SendMessage, SendMessageBatch,
+ * JSON protocol) at AWS_ENDPOINT_URL_SQS, and delivers to the consumer as the SQS event source
+ * would: batches, partial failures redelivered, and after maxReceiveCount a dead-letter file.
+ */
+export class LocalQueue {
+  private readonly pending: Array<{ record: SQSRecord; receives: number }> = [];
+  private delivering: Promise<void> | null = null;
+
+  constructor(
+    private readonly options: {
+      queueArn: string;
+      batchSize: number;
+      maxReceiveCount: number;
+      consumer: (event: SQSEvent) => Promise<SQSBatchResponse | undefined>;
+      deadLetterFile: string;
+      log: (line: string) => void;
+    },
+  ) {}
+
+  /** Handles one SQS API request; returns false when the request is not for the queue. */
+  handle(req: IncomingMessage, body: string, res: ServerResponse): void {
+    const target = String(req.headers['x-amz-target'] ?? '');
+    const input = JSON.parse(body || '{}') as {
+      MessageBody?: string;
+      Entries?: Array<{ Id: string; MessageBody: string }>;
+    };
+    const entries = target.endsWith('.SendMessageBatch')
+      ? (input.Entries ?? [])
+      : [{ Id: '0', MessageBody: input.MessageBody ?? '' }];
+    if (!target.endsWith('.SendMessageBatch') && !target.endsWith('.SendMessage')) {
+      res.writeHead(400, { 'content-type': 'application/x-amz-json-1.0' });
+      res.end(
+        JSON.stringify({
+          __type: 'com.amazonaws.sqs#UnsupportedOperation',
+          message: `${target} is not emulated locally`,
+        }),
+      );
+      return;
+    }
+    const results = entries.map((e) => {
+      const messageId = randomUUID();
+      const md5 = createHash('md5').update(e.MessageBody).digest('hex');
+      this.pending.push({ record: this.record(messageId, e.MessageBody, md5), receives: 0 });
+      return { Id: e.Id, MessageId: messageId, MD5OfMessageBody: md5 };
+    });
+    res.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' });
+    res.end(
+      JSON.stringify(target.endsWith('.SendMessageBatch') ? { Successful: results, Failed: [] } : results[0]),
+    );
+    void this.drain();
+  }
+
+  /** Delivers until the queue is empty (redeliveries included). */
+  drain(): Promise<void> {
+    this.delivering ??= this.deliverAll().finally(() => {
+      this.delivering = null;
+    });
+    return this.delivering;
+  }
+
+  get depth(): number {
+    return this.pending.length;
+  }
+
+  private async deliverAll(): Promise<void> {
+    while (this.pending.length > 0) {
+      const batch = this.pending.splice(0, this.options.batchSize);
+      for (const item of batch) item.receives += 1;
+      let failed = new Set<string>();
+      try {
+        const response = await this.options.consumer({ Records: batch.map((b) => b.record) });
+        failed = new Set((response?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
+      } catch (error) {
+        this.options.log(`queue consumer threw: ${(error as Error).message}`);
+        failed = new Set(batch.map((b) => b.record.messageId));
+      }
+      for (const item of batch.filter((b) => failed.has(b.record.messageId))) {
+        if (item.receives >= this.options.maxReceiveCount) {
+          appendFileSync(
+            this.options.deadLetterFile,
+            `${JSON.stringify({ at: new Date().toISOString(), body: item.record.body })}\n`,
+          );
+          this.options.log(`message ${item.record.messageId} moved to ${this.options.deadLetterFile}`);
+        } else {
+          this.pending.push(item);
+        }
+      }
+    }
+  }
+
+  private record(messageId: string, body: string, md5: string): SQSRecord {
+    return {
+      messageId,
+      receiptHandle: messageId,
+      body,
+      attributes: {
+        ApproximateReceiveCount: '1',
+        SentTimestamp: String(Date.now()),
+        SenderId: 'local',
+        ApproximateFirstReceiveTimestamp: String(Date.now()),
+      },
+      messageAttributes: {},
+      md5OfBody: md5,
+      eventSource: 'aws:sqs',
+      eventSourceARN: this.options.queueArn,
+      awsRegion: 'local',
+    };
+  }
+}

@@ -1,0 +1,192 @@
+import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
+import {
+  DescribeStreamCommand,
+  type DynamoDBStreamsClient,
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+  type _Record as StreamRecord,
+} from '@aws-sdk/client-dynamodb-streams';
+import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import type { StreamTrigger } from '../wiring.js';
+
+export interface PollerOptions {
+  tableName: string;
+  trigger: StreamTrigger;
+  dynamodb: DynamoDBClient;
+  streams: DynamoDBStreamsClient;
+  handler: (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse | undefined>;
+  /** Persisted shard positions; omit to start each run from the stream's start (in-memory tables). */
+  checkpointFile?: string;
+  /** Batches that exhausted their retries go here, as the on-failure queue would hold them on AWS. */
+  failureFile: string;
+  log: (line: string) => void;
+}
+
+/** Lambda's record shape: epoch seconds for the creation time, and the source ARN. */
+export function toLambdaRecord(record: StreamRecord, streamArn: string): DynamoDBRecord {
+  const d = record.dynamodb ?? {};
+  return {
+    eventID: record.eventID,
+    eventName: record.eventName as DynamoDBRecord['eventName'],
+    eventVersion: record.eventVersion ?? '1.1',
+    eventSource: 'aws:dynamodb',
+    awsRegion: record.awsRegion ?? 'local',
+    eventSourceARN: streamArn,
+    dynamodb: {
+      ApproximateCreationDateTime: d.ApproximateCreationDateTime
+        ? Math.floor(d.ApproximateCreationDateTime.getTime() / 1000)
+        : undefined,
+      Keys: d.Keys as never,
+      NewImage: d.NewImage as never,
+      OldImage: d.OldImage as never,
+      SequenceNumber: d.SequenceNumber,
+      SizeBytes: d.SizeBytes,
+      StreamViewType: d.StreamViewType,
+    },
+  };
+}
+
+/** The event source mapping's filter, as declared in the wiring for CDK. */
+function matches(record: StreamRecord, trigger: StreamTrigger): boolean {
+  return (
+    record.eventName === trigger.filter.eventName && record.dynamodb?.Keys?.sk?.S === trigger.filter.sortKey
+  );
+}
+
+/**
+ * Reads a local table's stream and hands Lambda-shaped batches to the stream handler, with the
+ * event source mapping's semantics: batch size, partial batch failures retried from the first
+ * failed record, bounded retries, then the batch parked in a failure file.
+ */
+export class StreamPoller {
+  private running = false;
+  private streamArn = '';
+  private readonly positions: Record<string, string>;
+  private readonly loops = new Map<string, Promise<void>>();
+  private readonly idle = new Set<string>();
+  private busy = 0;
+
+  constructor(private readonly options: PollerOptions) {
+    const file = options.checkpointFile;
+    this.positions = file && existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
+  }
+
+  async start(): Promise<void> {
+    const table = await this.options.dynamodb.send(
+      new DescribeTableCommand({ TableName: this.options.tableName }),
+    );
+    this.streamArn = table.Table?.LatestStreamArn ?? '';
+    if (!this.streamArn) throw new Error(`table ${this.options.tableName} has no stream`);
+    this.running = true;
+    await this.discoverShards();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    await Promise.allSettled(this.loops.values());
+  }
+
+  /** Resolves once every shard has been read to its end and every batch handed over. */
+  async drain(timeoutMs = 60_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    await this.discoverShards();
+    this.idle.clear();
+    while (Date.now() < deadline) {
+      const open = [...this.loops.keys()];
+      if (this.busy === 0 && open.every((s) => this.idle.has(s))) return;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    throw new Error('stream poller did not drain in time');
+  }
+
+  private async discoverShards(): Promise<void> {
+    const out = await this.options.streams.send(new DescribeStreamCommand({ StreamArn: this.streamArn }));
+    for (const shard of out.StreamDescription?.Shards ?? []) {
+      const id = shard.ShardId as string;
+      if (this.loops.has(id) || this.positions[`${id}#closed`]) continue;
+      this.loops.set(id, this.poll(id));
+    }
+  }
+
+  private async poll(shardId: string): Promise<void> {
+    const after = this.positions[shardId];
+    let iterator = (
+      await this.options.streams.send(
+        new GetShardIteratorCommand({
+          StreamArn: this.streamArn,
+          ShardId: shardId,
+          ShardIteratorType: after ? 'AFTER_SEQUENCE_NUMBER' : 'TRIM_HORIZON',
+          SequenceNumber: after,
+        }),
+      )
+    ).ShardIterator;
+    let backoff = 50;
+    while (this.running && iterator) {
+      const out = await this.options.streams.send(
+        new GetRecordsCommand({ ShardIterator: iterator, Limit: 1000 }),
+      );
+      const records = out.Records ?? [];
+      if (records.length > 0) {
+        this.idle.delete(shardId);
+        this.busy += 1;
+        try {
+          await this.deliver(records.filter((r) => matches(r, this.options.trigger)));
+        } finally {
+          this.busy -= 1;
+        }
+        this.checkpoint(shardId, records.at(-1)?.dynamodb?.SequenceNumber as string);
+        backoff = 50;
+      } else {
+        this.idle.add(shardId);
+        await new Promise((r) => setTimeout(r, backoff));
+        backoff = Math.min(500, backoff * 2);
+      }
+      iterator = out.NextShardIterator;
+    }
+    if (!iterator) {
+      // A closed shard: its children carry on; find them.
+      this.positions[`${shardId}#closed`] = 'true';
+      this.idle.add(shardId);
+      if (this.running) await this.discoverShards();
+    }
+  }
+
+  private async deliver(records: StreamRecord[]): Promise<void> {
+    const { trigger } = this.options;
+    for (let i = 0; i < records.length; i += trigger.batchSize) {
+      let batch = records.slice(i, i + trigger.batchSize).map((r) => toLambdaRecord(r, this.streamArn));
+      for (let attempt = 0; batch.length > 0; attempt++) {
+        let failedFrom = -1;
+        try {
+          const response = await this.options.handler({ Records: batch });
+          const failed = new Set((response?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
+          failedFrom = batch.findIndex((r) => failed.has(r.dynamodb?.SequenceNumber ?? ''));
+        } catch (error) {
+          this.options.log(`stream handler threw: ${(error as Error).message}`);
+          failedFrom = 0;
+        }
+        if (failedFrom < 0) break;
+        batch = batch.slice(failedFrom);
+        if (attempt >= trigger.retryAttempts) {
+          appendFileSync(
+            this.options.failureFile,
+            `${JSON.stringify({ at: new Date().toISOString(), records: batch })}\n`,
+          );
+          this.options.log(
+            `stream batch of ${batch.length} parked in ${this.options.failureFile} after ${attempt + 1} attempts`,
+          );
+          break;
+        }
+        await new Promise((r) => setTimeout(r, Math.min(2000, 50 * 2 ** attempt)));
+      }
+    }
+  }
+
+  private checkpoint(shardId: string, sequence: string): void {
+    this.positions[shardId] = sequence;
+    if (this.options.checkpointFile)
+      writeFileSync(this.options.checkpointFile, JSON.stringify(this.positions));
+  }
+}
