@@ -17,6 +17,7 @@ import { now } from '../../shared/clock.js';
 import { createDocumentClient } from '../../shared/adapters/dynamodb/client.js';
 import { DynamoShopStore } from '../../shared/adapters/dynamodb/shop-store.js';
 import { authenticate, createShop } from '../../shared/use-cases/api-keys.js';
+import { shopAdmin } from './shop-admin.js';
 import {
   dataTable,
   type FunctionDefinition,
@@ -265,6 +266,11 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
         }
         if (path === '/_local/state')
           return send(200, { now: now().toISOString(), ...facts, apiKey: undefined });
+        if (path === '/_local/settle' && method === 'POST') {
+          await settle();
+          return send(200, { now: now().toISOString() });
+        }
+        if (path.startsWith('/_local/shops')) return send(...(await shopAdmin(method, path, body)));
         const route = matchesHttpRoute(byName('api').trigger as HttpTrigger, method, path);
         if (!route) return send(404, { message: 'Not Found' });
         const result = await api(toApiGatewayEvent(req, body, route));

@@ -1,0 +1,133 @@
+import { describe, expect, it } from 'vitest';
+import type { StoredEvent } from '../../../../shared/domain/events.js';
+import {
+  applyEvents,
+  maxTrackedViews,
+  mergeProfiles,
+  newProfile,
+} from '../../../../shared/domain/profile.js';
+import { defaultShopSettings } from '../../../../shared/domain/shop.js';
+
+const settings = defaultShopSettings('tea', 'Tea House', '2026-01-01T00:00:00.000Z');
+const base = { shopId: 'tea', receivedAt: '2026-11-01T00:00:00.000Z', customerId: 'c1' };
+let n = 0;
+const ev = (type: string, occurredAt: string, properties: Record<string, unknown>) =>
+  ({ ...base, id: `e${++n}`, type, occurredAt, properties }) as unknown as StoredEvent;
+const placed = (orderId: string, total: number, at: string, extra: Record<string, unknown> = {}) =>
+  ev('order_placed', at, {
+    orderId,
+    total,
+    currency: 'CNY',
+    items: [{ sku: 's', category: 'tea', price: total, quantity: 1 }],
+    ...extra,
+  });
+const paid = (orderId: string, at: string) => ev('order_paid', at, { orderId });
+
+describe('profile stats', () => {
+  it('counts a payment that arrives before its order once both are in', () => {
+    const p0 = newProfile('tea', 'c1', '2026-01-01T00:00:00.000Z');
+    const early = applyEvents(p0, [paid('o1', '2026-03-01T10:05:00.000Z')], settings).profile;
+    expect(early.stats.paidOrderCount).toBe(0);
+    const both = applyEvents(early, [placed('o1', 120, '2026-03-01T10:00:00.000Z')], settings).profile;
+    expect(both.stats).toMatchObject({ paidOrderCount: 1, totalSpend: 12000, averageOrderValue: 12000 });
+  });
+
+  it('keeps the last order when an older order is backfilled, and measures intervals in order', () => {
+    const p0 = newProfile('tea', 'c1', '2026-01-01T00:00:00.000Z');
+    const p1 = applyEvents(
+      p0,
+      [placed('o2', 80, '2026-06-01T00:00:00.000Z'), paid('o2', '2026-06-01T00:01:00.000Z')],
+      settings,
+    ).profile;
+    const p2 = applyEvents(
+      p1,
+      [placed('o1', 60, '2026-05-02T00:00:00.000Z'), paid('o1', '2026-05-02T00:01:00.000Z')],
+      settings,
+    ).profile;
+    expect(p2.stats.lastOrderAt).toBe('2026-06-01T00:00:00.000Z');
+    expect(p2.stats.firstOrderAt).toBe('2026-05-02T00:00:00.000Z');
+    expect(p2.stats.orderIntervalsDays).toEqual([30]);
+    expect(p2.stats.medianOrderIntervalDays).toBe(30);
+  });
+
+  it('nets refunds from spend and drops fully refunded orders from the count', () => {
+    const p = applyEvents(
+      newProfile('tea', 'c1', '2026-01-01T00:00:00.000Z'),
+      [
+        placed('o1', 100, '2026-05-01T00:00:00.000Z'),
+        paid('o1', '2026-05-01T00:01:00.000Z'),
+        placed('o2', 50, '2026-05-03T00:00:00.000Z'),
+        paid('o2', '2026-05-03T00:01:00.000Z'),
+        ev('order_refunded', '2026-05-04T00:00:00.000Z', { orderId: 'o1', refundId: 'r1', amount: 30 }),
+        ev('order_refunded', '2026-05-05T00:00:00.000Z', { orderId: 'o2', refundId: 'r2', amount: 50 }),
+      ],
+      settings,
+    ).profile;
+    expect(p.stats).toMatchObject({ paidOrderCount: 1, totalSpend: 7000, averageOrderValue: 7000 });
+  });
+
+  it('lists unpaid orders and coupons, and clears the cart the order checked out', () => {
+    const p = applyEvents(
+      newProfile('tea', 'c1', '2026-01-01T00:00:00.000Z'),
+      [
+        ev('cart_updated', '2026-05-01T09:00:00.000Z', { items: [{ sku: 's', price: 10, quantity: 1 }] }),
+        placed('o1', 10, '2026-05-01T09:10:00.000Z', { couponCode: 'SPRING10' }),
+        placed('o2', 20, '2026-05-02T09:10:00.000Z'),
+        paid('o1', '2026-05-01T09:11:00.000Z'),
+      ],
+      settings,
+    ).profile;
+    expect(p.activity.cart).toBeNull();
+    expect(p.stats.unpaidOrderIds).toEqual(['o2']);
+    expect(p.stats.couponsUsed).toEqual({ SPRING10: 1 });
+    expect(p.stats.discountedOrderCount).toBe(1);
+  });
+
+  it('reports a tier change when cumulative spend crosses a threshold', () => {
+    const p0 = newProfile('tea', 'c1', '2026-01-01T00:00:00.000Z');
+    const first = applyEvents(
+      p0,
+      [placed('o1', 1500, '2026-05-01T00:00:00.000Z'), paid('o1', '2026-05-01T00:00:00.000Z')],
+      settings,
+    );
+    expect(first.tierChange).toEqual({ from: null, to: 'member' });
+    const second = applyEvents(
+      first.profile,
+      [placed('o2', 600, '2026-06-01T00:00:00.000Z'), paid('o2', '2026-06-01T00:00:00.000Z')],
+      settings,
+    );
+    expect(second.tierChange).toEqual({ from: 'member', to: 'senior' });
+    expect(second.profile.tier).toBe('senior');
+  });
+
+  it('merges two customers without counting a shared order twice', () => {
+    const a = applyEvents(
+      newProfile('tea', 'a', '2026-01-01T00:00:00.000Z'),
+      [placed('o1', 100, '2026-05-01T00:00:00.000Z')],
+      settings,
+    ).profile;
+    const b = applyEvents(
+      newProfile('tea', 'b', '2025-01-01T00:00:00.000Z'),
+      [
+        paid('o1', '2026-05-01T00:05:00.000Z'),
+        placed('o2', 40, '2026-05-09T00:00:00.000Z'),
+        paid('o2', '2026-05-09T00:00:00.000Z'),
+      ],
+      settings,
+    ).profile;
+    const merged = mergeProfiles(a, b, settings).profile;
+    expect(merged.stats).toMatchObject({ paidOrderCount: 2, totalSpend: 14000 });
+    expect(merged.createdAt).toBe('2025-01-01T00:00:00.000Z');
+    expect(merged.mergedFrom).toEqual(['b']);
+  });
+
+  it('bounds the products it remembers, forgetting the least recently viewed', () => {
+    const views = Array.from({ length: maxTrackedViews + 5 }, (_, i) =>
+      ev('page_viewed', new Date(Date.UTC(2026, 0, 1, 0, i)).toISOString(), { url: `u${i}`, sku: `sku${i}` }),
+    );
+    const p = applyEvents(newProfile('tea', 'c1', '2026-01-01T00:00:00.000Z'), views, settings).profile;
+    expect(Object.keys(p.activity.productViews)).toHaveLength(maxTrackedViews);
+    expect(p.activity.productViews.sku0).toBeUndefined();
+    expect(p.activity.productViews[`sku${maxTrackedViews + 4}`]?.count).toBe(1);
+  });
+});
