@@ -7,7 +7,7 @@ import { identityKey, type ProfileStore, type StoredProfile } from '../ports/pro
 
 export interface CustomerChange {
   settings: ShopSettings;
-  /** The shop's own id for the customer, when the input names one: it wins a merge. */
+  /** The shop's own id for the customer, when the input names one. */
   customerId?: string;
   identities: IdentityKey[];
   events: StoredEvent[];
@@ -23,8 +23,8 @@ const maxAttempts = 8;
 const maxMergeHops = 5;
 
 /**
- * Primary course: find every customer the input's id and identities point at, fold them into one
- * survivor, apply the events and trait changes, link the identities, and commit all of it at once.
+ * Primary course: find every customer the input's id and identities point at, fold them into the
+ * oldest, apply the events and trait changes, link the identities, and commit all of it at once.
  * A conflict (a concurrent writer) re-reads and tries again; events already applied are dropped.
  */
 export async function changeCustomer(deps: ChangeDeps, change: CustomerChange): Promise<Profile | null> {
@@ -38,10 +38,14 @@ export async function changeCustomer(deps: ChangeDeps, change: CustomerChange): 
     );
     const loaded = await loadFollowingMerges(deps.profiles, shopId, named);
     const first = change.identities[0];
-    const survivorId =
-      (change.customerId && resolveId(loaded, change.customerId)) ??
-      named.map((id) => resolveId(loaded, id)).find((id) => loaded.has(id)) ??
-      (first ? derivedCustomerId(shopId, first) : undefined);
+    // When several known customers turn out to be one, the one known longest survives: its id is the
+    // one the shop has used the longest. The others answer for it through `mergedInto`.
+    const known = [...new Set(named.map((id) => resolveId(loaded, id)))].flatMap((id) => {
+      const p = loaded.get(id);
+      return p ? [p.profile] : [];
+    });
+    known.sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : a.customerId < b.customerId ? -1 : 1));
+    const survivorId = known[0]?.customerId ?? change.customerId ?? (first ? derivedCustomerId(shopId, first) : undefined);
     if (!survivorId) throw new Error('a customer change needs a customer id or an identity');
 
     const now = deps.clock().toISOString();
