@@ -110,46 +110,62 @@ export class StreamPoller {
     }
   }
 
-  private async poll(shardId: string): Promise<void> {
+  private async iterator(shardId: string): Promise<string | undefined> {
     const after = this.positions[shardId];
-    let iterator = (
-      await this.options.streams.send(
-        new GetShardIteratorCommand({
-          StreamArn: this.streamArn,
-          ShardId: shardId,
-          ShardIteratorType: after ? 'AFTER_SEQUENCE_NUMBER' : 'TRIM_HORIZON',
-          SequenceNumber: after,
-        }),
-      )
-    ).ShardIterator;
+    const out = await this.options.streams.send(
+      new GetShardIteratorCommand({
+        StreamArn: this.streamArn,
+        ShardId: shardId,
+        ShardIteratorType: after ? 'AFTER_SEQUENCE_NUMBER' : 'TRIM_HORIZON',
+        SequenceNumber: after,
+      }),
+    );
+    return out.ShardIterator;
+  }
+
+  private async poll(shardId: string): Promise<void> {
+    let iterator: string | undefined;
     let backoff = 50;
-    while (this.running && iterator) {
-      const out = await this.options.streams.send(
-        new GetRecordsCommand({ ShardIterator: iterator, Limit: 1000 }),
-      );
-      const records = out.Records ?? [];
-      if (records.length > 0) {
-        this.idle.delete(shardId);
-        this.busy += 1;
-        try {
-          await this.deliver(records.filter((r) => matches(r, this.options.trigger)));
-        } finally {
-          this.busy -= 1;
+    while (this.running) {
+      try {
+        iterator ??= await this.iterator(shardId);
+        if (!iterator) break;
+        const out = await this.options.streams.send(
+          new GetRecordsCommand({ ShardIterator: iterator, Limit: 1000 }),
+        );
+        const records = out.Records ?? [];
+        if (records.length > 0) {
+          this.idle.delete(shardId);
+          this.busy += 1;
+          try {
+            await this.deliver(records.filter((r) => matches(r, this.options.trigger)));
+          } finally {
+            this.busy -= 1;
+          }
+          this.checkpoint(shardId, records.at(-1)?.dynamodb?.SequenceNumber as string);
+          backoff = 50;
+        } else {
+          this.idle.add(shardId);
+          await new Promise((r) => setTimeout(r, backoff));
+          backoff = Math.min(500, backoff * 2);
         }
-        this.checkpoint(shardId, records.at(-1)?.dynamodb?.SequenceNumber as string);
-        backoff = 50;
-      } else {
-        this.idle.add(shardId);
-        await new Promise((r) => setTimeout(r, backoff));
-        backoff = Math.min(500, backoff * 2);
+        iterator = out.NextShardIterator;
+        if (!iterator) break;
+      } catch (error) {
+        // Expired or trimmed iterators happen (as on AWS): take a fresh one from the checkpoint.
+        if (!this.running) return;
+        this.options.log(
+          `stream shard ${shardId}: ${(error as Error).name}; resuming from the last checkpoint`,
+        );
+        iterator = undefined;
+        await new Promise((r) => setTimeout(r, 500));
       }
-      iterator = out.NextShardIterator;
     }
-    if (!iterator) {
+    if (this.running && !iterator) {
       // A closed shard: its children carry on; find them.
       this.positions[`${shardId}#closed`] = 'true';
       this.idle.add(shardId);
-      if (this.running) await this.discoverShards();
+      await this.discoverShards().catch((error) => this.options.log(`stream: ${(error as Error).message}`));
     }
   }
 

@@ -44,8 +44,11 @@ export async function changeCustomer(deps: ChangeDeps, change: CustomerChange): 
       const p = loaded.get(id);
       return p ? [p.profile] : [];
     });
-    known.sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : a.customerId < b.customerId ? -1 : 1));
-    const survivorId = known[0]?.customerId ?? change.customerId ?? (first ? derivedCustomerId(shopId, first) : undefined);
+    known.sort((a, b) =>
+      a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : a.customerId < b.customerId ? -1 : 1,
+    );
+    const survivorId =
+      known[0]?.customerId ?? change.customerId ?? (first ? derivedCustomerId(shopId, first) : undefined);
     if (!survivorId) throw new Error('a customer change needs a customer id or an identity');
 
     const now = deps.clock().toISOString();

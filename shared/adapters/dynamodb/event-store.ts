@@ -9,6 +9,7 @@ export function eventItem(event: StoredEvent, expiresAt?: number): Record<string
   return {
     ...keys.event(event.shopId, event.id),
     ...event,
+    properties: Object.keys(event.properties).length > 0 ? event.properties : undefined,
     ...(event.type === 'tier_changed'
       ? keys.timeline(event.shopId, event.customerId, event.occurredAt, event.id)
       : {}),
@@ -29,7 +30,12 @@ const storedAttributes = [
 ];
 
 export function eventFromItem(item: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(storedAttributes.filter((k) => item[k] !== undefined).map((k) => [k, item[k]]));
+  const event = Object.fromEntries(
+    storedAttributes.filter((k) => item[k] !== undefined).map((k) => [k, item[k]]),
+  );
+  // An event without properties is stored without the attribute: the DynamoDB Streams SDK client
+  // reads an empty map back as a value it cannot unmarshall.
+  return { ...event, properties: event.properties ?? {} };
 }
 
 export class DynamoEventStore implements EventStore {

@@ -45,7 +45,8 @@ export class DynamoSegmentStore implements SegmentStore {
         new UpdateCommand({
           TableName: this.tableName,
           Key: keys.profile(shopId, customerId),
-          UpdateExpression: 'SET segments = :s, version = :next',
+          UpdateExpression: 'SET #segments = :s, version = :next',
+          ExpressionAttributeNames: { '#segments': 'segments' },
           ConditionExpression: 'version = :v',
           ExpressionAttributeValues: { ':s': segments, ':v': version, ':next': version + 1 },
         }),

@@ -22,9 +22,15 @@ describe('/v1/customers/{id}', () => {
   });
 
   it('rejects unknown fields and bad values with their paths', async () => {
-    const res = await call(shop, 'PUT', '/v1/customers/mei', { name: 'x', favouriteColour: 'red', birthday: '12/04/1990' });
+    const res = await call(shop, 'PUT', '/v1/customers/mei', {
+      name: 'x',
+      favouriteColour: 'red',
+      birthday: '12/04/1990',
+    });
     expect(res.status).toBe(400);
-    expect(res.body.issues.map((i: { path: string }) => i.path).sort()).toEqual(['(root)', 'birthday'].sort());
+    expect(res.body.issues.map((i: { path: string }) => i.path).sort()).toEqual(
+      ['(root)', 'birthday'].sort(),
+    );
   });
 
   it('merges two known customers who share a phone, keeping both histories', async () => {
@@ -56,7 +62,11 @@ describe('/v1/customers/{id}', () => {
     expect((await call(shop, 'GET', '/v1/customers/wechat-771')).status).toBe(404);
     // A new customer may take the phone: no identity of the erased one is left behind.
     await call(shop, 'PUT', '/v1/customers/newcomer', { phone: '13912345678' });
-    await call(shop, 'POST', '/v1/events', { events: [orderPlaced({ phone: '13912345678' }, { orderId: 'N-1', total: 5, at: '2026-10-01T00:00:00Z' })] });
+    await call(shop, 'POST', '/v1/events', {
+      events: [
+        orderPlaced({ phone: '13912345678' }, { orderId: 'N-1', total: 5, at: '2026-10-01T00:00:00Z' }),
+      ],
+    });
     await settle();
     const newcomer = await call(shop, 'GET', '/v1/customers/newcomer');
     expect(newcomer.body.mergedFrom).toEqual([]);

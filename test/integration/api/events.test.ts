@@ -14,7 +14,10 @@ describe('POST /v1/events', () => {
     expect((await call(null, 'GET', '/v1/health')).body.status).toBe('ok');
     const res = await call(null, 'POST', '/v1/events', { events: [] });
     expect(res.status).toBe(401);
-    expect((await call({ shopId: 'x', apiKey: 'hk_notarealkeynotarealkey' }, 'POST', '/v1/events', { events: [] })).status).toBe(401);
+    expect(
+      (await call({ shopId: 'x', apiKey: 'hk_notarealkeynotarealkey' }, 'POST', '/v1/events', { events: [] }))
+        .status,
+    ).toBe(401);
   });
 
   it('accepts a batch, counts a resent batch as duplicates, and keeps live stats', async () => {
@@ -48,7 +51,10 @@ describe('POST /v1/events', () => {
   });
 
   it('rejects a batch with any invalid event whole, naming every problem', async () => {
-    const good = orderPlaced({ customerId: 'bob' }, { orderId: 'B-1', total: 10, at: '2026-10-01T00:00:00Z' });
+    const good = orderPlaced(
+      { customerId: 'bob' },
+      { orderId: 'B-1', total: 10, at: '2026-10-01T00:00:00Z' },
+    );
     const res = await call(shop, 'POST', '/v1/events', {
       events: [
         good,
@@ -63,7 +69,8 @@ describe('POST /v1/events', () => {
       ],
     });
     expect(res.status).toBe(400);
-    const at = (i: number) => res.body.issues.filter((x: { index: number }) => x.index === i).map((x: { path: string }) => x.path);
+    const at = (i: number) =>
+      res.body.issues.filter((x: { index: number }) => x.index === i).map((x: { path: string }) => x.path);
     expect(at(1)).toContain('events.1.type');
     expect(at(2)).toContain('events.2.properties.total');
     expect(at(3)).toContain('events.3.occurredAt');
@@ -73,14 +80,19 @@ describe('POST /v1/events', () => {
     expect(at(7).join()).toMatch(/events\.7/);
     expect(at(8)).toContain('events.8.phone');
     // Nothing of the rejected batch was kept: the good event is still new.
-    expect((await call(shop, 'POST', '/v1/events', { events: [good] })).body).toEqual({ accepted: 1, duplicates: 0 });
+    expect((await call(shop, 'POST', '/v1/events', { events: [good] })).body).toEqual({
+      accepted: 1,
+      duplicates: 0,
+    });
   });
 
   it('rejects malformed JSON, an oversize batch and an oversize body', async () => {
     const malformed = await call(shop, 'POST', '/v1/events', '{"events": [');
     expect(malformed.status).toBe(400);
     expect(malformed.body.issues[0].path).toBe('(body)');
-    const tooMany = Array.from({ length: 101 }, (_, i) => pageViewed({ customerId: 'c' }, `s${i}`, 'tea', '2026-10-01T00:00:00Z'));
+    const tooMany = Array.from({ length: 101 }, (_, i) =>
+      pageViewed({ customerId: 'c' }, `s${i}`, 'tea', '2026-10-01T00:00:00Z'),
+    );
     const oversize = await call(shop, 'POST', '/v1/events', { events: tooMany });
     expect(oversize.status).toBe(400);
     expect(oversize.body.issues[0].path).toBe('events');
@@ -110,7 +122,9 @@ describe('POST /v1/events', () => {
 
   it('limits each shop to its request rate with 429 and Retry-After', async () => {
     const slow = await newShop({ rateLimitPerSecond: 2 });
-    const answers = await Promise.all(Array.from({ length: 6 }, () => call(slow, 'GET', '/v1/customers/nobody')));
+    const answers = await Promise.all(
+      Array.from({ length: 6 }, () => call(slow, 'GET', '/v1/customers/nobody')),
+    );
     const limited = answers.filter((a) => a.status === 429);
     expect(limited.length).toBeGreaterThan(0);
     expect(limited[0]?.headers.get('retry-after')).toBe('1');

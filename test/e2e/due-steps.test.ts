@@ -1,0 +1,93 @@
+import { randomUUID } from 'node:crypto';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createDocumentClient } from '../../shared/adapters/dynamodb/client.js';
+import { DynamoDueStepStore } from '../../shared/adapters/dynamodb/due-step-store.js';
+import { advance, control, newShop, sentMail, type Shop, stack } from '../support/api.js';
+
+/** The local clock drives the minute runner: a step due in two hours is sent once, when it falls due. */
+let shop: Shop;
+let steps: DynamoDueStepStore;
+
+beforeAll(async () => {
+  shop = await newShop();
+  Object.assign(process.env, {
+    AWS_REGION: 'local',
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    AWS_ENDPOINT_URL_DYNAMODB: stack().dynamodbEndpoint,
+  });
+  steps = new DynamoDueStepStore(createDocumentClient(), stack().tableName);
+});
+
+describe('due steps on the local clock', () => {
+  it('sends an email when its step falls due, once, through the local SES', async () => {
+    const { now } = await control<{ now: string }>('GET', '/state');
+    const to = `care-${randomUUID().slice(0, 6)}@example.com`;
+    await steps.schedule({
+      shopId: shop.shopId,
+      stepId: 'welcome-2h',
+      dueAt: new Date(Date.parse(now) + 2 * 3_600_000).toISOString(),
+      message: {
+        sendId: `welcome:${to}`,
+        shopId: shop.shopId,
+        customerId: 'c-1',
+        channel: 'email',
+        to,
+        subject: 'Your first tea',
+        text: 'Welcome!',
+      },
+    });
+    await advance('1h');
+    expect((await sentMail()).filter((m) => m.to === to)).toHaveLength(0);
+    const { fired } = await advance('90m');
+    expect(fired).toBeGreaterThanOrEqual(90);
+    const mail = (await sentMail()).filter((m) => m.to === to);
+    expect(mail).toHaveLength(1);
+    expect(mail[0]).toMatchObject({ subject: 'Your first tea', from: 'care@demo-shop.local' });
+    // Scheduling the same send again (a retried journey step) does not send twice.
+    await steps.schedule({
+      shopId: shop.shopId,
+      stepId: 'welcome-2h-retry',
+      dueAt: new Date(Date.parse(now) + 4 * 3_600_000).toISOString(),
+      message: {
+        sendId: `welcome:${to}`,
+        shopId: shop.shopId,
+        customerId: 'c-1',
+        channel: 'email',
+        to,
+        subject: 'Your first tea',
+        text: 'Welcome!',
+      },
+    });
+    await advance('2h');
+    expect((await sentMail()).filter((m) => m.to === to)).toHaveLength(1);
+  });
+
+  it('refreshes lifecycle segments when fired by hand', async () => {
+    const res = await fetch(`${stack().apiUrl}/v1/events`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${shop.apiKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        events: [
+          {
+            id: 'sig-1',
+            type: 'signed_up',
+            occurredAt: new Date(Date.now() - 60_000).toISOString(),
+            customerId: 'fresh',
+            properties: {},
+          },
+        ],
+      }),
+    });
+    expect(res.status).toBe(202);
+    await control('POST', '/settle');
+    await control('POST', '/fire/segment-refresh', { shopIds: [shop.shopId] });
+    const customer = await fetch(`${stack().apiUrl}/v1/customers/fresh`, {
+      headers: { authorization: `Bearer ${shop.apiKey}` },
+    });
+    expect(((await customer.json()) as { segments: string[] }).segments).toEqual([
+      'activity:active',
+      'lifecycle:new',
+    ]);
+  });
+});

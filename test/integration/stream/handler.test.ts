@@ -1,0 +1,174 @@
+import { randomUUID } from 'node:crypto';
+import {
+  DescribeStreamCommand,
+  DynamoDBStreamsClient,
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+} from '@aws-sdk/client-dynamodb-streams';
+import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createTables, localClient } from '../../../infra/local/dynamodb-local.js';
+import { lambdaContext } from '../../../infra/local/gateway.js';
+import { toLambdaRecord } from '../../../infra/local/stream-poller.js';
+import { dataTable } from '../../../infra/wiring.js';
+import { createDocumentClient } from '../../../shared/adapters/dynamodb/client.js';
+import { DynamoEventStore } from '../../../shared/adapters/dynamodb/event-store.js';
+import { DynamoProfileStore } from '../../../shared/adapters/dynamodb/profile-store.js';
+import { DynamoShopStore } from '../../../shared/adapters/dynamodb/shop-store.js';
+import type { StoredEvent } from '../../../shared/domain/events.js';
+import { applyEvents, newProfile } from '../../../shared/domain/profile.js';
+import { defaultShopSettings } from '../../../shared/domain/shop.js';
+import type { ProfileStore } from '../../../shared/ports/profile-store.js';
+import { applyNewEvents } from '../../../shared/use-cases/apply-events.js';
+import { normalizeBatch } from '../../../shared/use-cases/ingest-events.js';
+import { stack } from '../../support/api.js';
+import { orderPaid, orderPlaced, orderRefunded, pageViewed } from '../../support/events.js';
+
+/**
+ * The stream handler on its own table (the local stack's poller does not watch it), fed real
+ * stream records read back from DynamoDB Local, delivered twice and cut off mid-batch.
+ */
+const tableName = `stream-test-${randomUUID().slice(0, 8)}`;
+const settings = defaultShopSettings('stream-shop', 'Stream Shop', '2026-01-01T00:00:00.000Z');
+let handler: (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse>;
+let profiles: DynamoProfileStore;
+let events: DynamoEventStore;
+
+async function streamRecords(): Promise<DynamoDBRecord[]> {
+  const { endpoint } = { endpoint: stack().dynamodbEndpoint };
+  const table = await localClient(endpoint).send(new DescribeTableCommand({ TableName: tableName }));
+  const arn = table.Table?.LatestStreamArn as string;
+  const streams = new DynamoDBStreamsClient({
+    endpoint,
+    region: 'local',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  const shards =
+    (await streams.send(new DescribeStreamCommand({ StreamArn: arn }))).StreamDescription?.Shards ?? [];
+  const out: DynamoDBRecord[] = [];
+  for (const shard of shards) {
+    let iterator = (
+      await streams.send(
+        new GetShardIteratorCommand({
+          StreamArn: arn,
+          ShardId: shard.ShardId,
+          ShardIteratorType: 'TRIM_HORIZON',
+        }),
+      )
+    ).ShardIterator;
+    for (let i = 0; iterator && i < 20; i++) {
+      const page = await streams.send(new GetRecordsCommand({ ShardIterator: iterator }));
+      if ((page.Records ?? []).length === 0) break;
+      out.push(...(page.Records ?? []).map((r) => toLambdaRecord(r, arn)));
+      iterator = page.NextShardIterator;
+    }
+  }
+  // What the event source mapping's filter lets through.
+  return out.filter((r) => r.eventName === 'INSERT' && r.dynamodb?.Keys?.sk?.S === 'EVENT');
+}
+
+function ingest(raw: unknown[]): StoredEvent[] {
+  return normalizeBatch(raw, settings, new Date('2026-11-01T00:00:00Z'), (i) => ['events', i]);
+}
+
+beforeAll(async () => {
+  const endpoint = stack().dynamodbEndpoint;
+  Object.assign(process.env, {
+    AWS_REGION: 'local',
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    AWS_ENDPOINT_URL_DYNAMODB: endpoint,
+    TABLE_NAME: tableName,
+    POWERTOOLS_TRACE_ENABLED: 'false',
+    POWERTOOLS_LOG_LEVEL: 'ERROR',
+  });
+  await createTables(localClient(endpoint), [{ def: dataTable, name: tableName }]);
+  const doc = createDocumentClient();
+  await new DynamoShopStore(doc, tableName).putShop(settings);
+  profiles = new DynamoProfileStore(doc, tableName, () => new Date());
+  events = new DynamoEventStore(doc, tableName, () => undefined);
+  const mod = await import('../../../functions/stream/handler.js');
+  handler = (event) => mod.handler(event, lambdaContext('stream', 60)) as Promise<DynamoDBBatchResponse>;
+});
+
+describe('stream handler', () => {
+  it('applies each event once, however often the stream delivers it', async () => {
+    const who = { customerId: 'replayed' };
+    const batch = ingest([
+      orderPlaced(who, { orderId: 'R-1', total: 2100, at: '2026-10-01T00:00:00Z' }),
+      orderPaid(who, 'R-1', '2026-10-01T00:01:00Z'),
+      pageViewed(who, 'pu-erh-357', 'dark-tea', '2026-10-02T00:00:00Z'),
+    ]);
+    await events.append(batch);
+    const records = (await streamRecords()).filter((r) => r.dynamodb?.NewImage?.customerId?.S === 'replayed');
+    expect(records).toHaveLength(3);
+    expect((await handler({ Records: records })).batchItemFailures).toEqual([]);
+    const once = (await profiles.getProfiles('stream-shop', ['replayed'])).get('replayed');
+    // Delivered again, whole and in part: nothing changes.
+    expect((await handler({ Records: records })).batchItemFailures).toEqual([]);
+    expect((await handler({ Records: records.slice(1) })).batchItemFailures).toEqual([]);
+    const twice = (await profiles.getProfiles('stream-shop', ['replayed'])).get('replayed');
+    expect(twice?.profile.stats).toEqual(once?.profile.stats);
+    expect(twice?.version).toBe(once?.version);
+    expect(twice?.profile.stats).toMatchObject({ paidOrderCount: 1, totalSpend: 210000 });
+    expect(twice?.profile.tier).toBe('senior');
+  });
+
+  it('loses and doubles nothing when it dies part-way through a batch and the batch is retried', async () => {
+    const customers = ['k1', 'k2', 'k3', 'k4'];
+    const raw = customers.flatMap((customerId, i) => [
+      orderPlaced(
+        { customerId },
+        { orderId: `${customerId}-o1`, total: 100 + i, at: '2026-09-01T00:00:00Z' },
+      ),
+      orderPaid({ customerId }, `${customerId}-o1`, '2026-09-01T00:05:00Z'),
+      orderPlaced({ customerId }, { orderId: `${customerId}-o2`, total: 50, at: '2026-10-01T00:00:00Z' }),
+      orderPaid({ customerId }, `${customerId}-o2`, '2026-10-01T00:05:00Z'),
+      orderRefunded({ customerId }, `${customerId}-o2`, 20, '2026-10-03T00:00:00Z'),
+    ]);
+    const batch = ingest(raw);
+    await events.append(batch);
+    // The first attempt commits two customers, then the container dies.
+    let commits = 0;
+    const dying: ProfileStore = {
+      findIdentities: (s, i) => profiles.findIdentities(s, i),
+      getProfiles: (s, ids) => profiles.getProfiles(s, ids),
+      commit: async (c) => {
+        if (++commits > 2) throw new Error('container killed');
+        return profiles.commit(c);
+      },
+    };
+    const failed = await applyNewEvents(
+      { profiles: dying, clock: () => new Date(), shopSettings: async () => settings },
+      batch,
+    );
+    expect(failed.size).toBe(10);
+    // Lambda retries the whole batch from the stream.
+    const records = (await streamRecords()).filter((r) =>
+      customers.includes(r.dynamodb?.NewImage?.customerId?.S ?? ''),
+    );
+    expect((await handler({ Records: records })).batchItemFailures).toEqual([]);
+    const stored = await profiles.getProfiles('stream-shop', customers);
+    for (const customerId of customers) {
+      const expected = applyEvents(
+        newProfile('stream-shop', customerId, ''),
+        batch.filter((e) => e.customerId === customerId),
+        settings,
+      );
+      expect(stored.get(customerId)?.profile.stats).toEqual(expected.profile.stats);
+    }
+  });
+
+  it('reports the records of a customer it could not commit, and only those', async () => {
+    const batch = ingest([
+      orderPlaced({ customerId: 'ghost' }, { orderId: 'G-1', total: 9, at: '2026-10-01T00:00:00Z' }),
+    ]);
+    await events.append(batch);
+    const [record] = (await streamRecords()).filter((r) => r.dynamodb?.NewImage?.customerId?.S === 'ghost');
+    const broken = structuredClone(record as DynamoDBRecord);
+    if (broken.dynamodb?.NewImage) broken.dynamodb.NewImage.type = { S: 'order_teleported' };
+    const response = await handler({ Records: [broken] });
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: record?.dynamodb?.SequenceNumber }]);
+  });
+});
