@@ -2,6 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
+import type { ScheduledEvent } from 'aws-lambda';
 import { createDocumentClient } from '../../shared/adapters/dynamodb/client.js';
 import { DynamoDueStepStore } from '../../shared/adapters/dynamodb/due-step-store.js';
 import { SqsSendQueue } from '../../shared/adapters/sqs/send-queue.js';
@@ -17,8 +18,9 @@ const doc = createDocumentClient(tracer.captureAWSv3Client(new DynamoDBClient({}
 const steps = new DynamoDueStepStore(doc, config.TABLE_NAME);
 const queue = new SqsSendQueue(tracer.captureAWSv3Client(new SQSClient({})), config.SEND_QUEUE_URL);
 
-export const handler = middy(async () => {
-  const queued = await runDueSteps(steps, queue, now());
+/** EventBridge's `time` is the minute the tick stands for; a manual fire without one means now. */
+export const handler = middy(async (event: Partial<ScheduledEvent>) => {
+  const queued = await runDueSteps(steps, queue, event.time ? new Date(event.time) : now());
   if (queued > 0) logger.info('Due steps queued', { queued });
   return { queued };
 }).use(injectLambdaContext(logger, { resetKeys: true }));
