@@ -13,11 +13,10 @@ import type {
   SQSBatchResponse,
   SQSEvent,
 } from 'aws-lambda';
-import { now } from '../../shared/clock.js';
 import { createDocumentClient } from '../../shared/adapters/dynamodb/client.js';
 import { DynamoShopStore } from '../../shared/adapters/dynamodb/shop-store.js';
+import { now } from '../../shared/clock.js';
 import { authenticate, createShop } from '../../shared/use-cases/api-keys.js';
-import { shopAdmin } from './shop-admin.js';
 import {
   dataTable,
   type FunctionDefinition,
@@ -30,6 +29,7 @@ import { createTables, localClient, startDynamoLocal } from './dynamodb-local.js
 import { lambdaContext, readBody, toApiGatewayEvent } from './gateway.js';
 import { LocalQueue } from './local-queue.js';
 import { LocalScheduler, parseDuration } from './scheduler.js';
+import { shopAdmin } from './shop-admin.js';
 import { StreamPoller } from './stream-poller.js';
 
 export interface RuntimeOptions {

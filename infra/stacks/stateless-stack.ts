@@ -11,7 +11,7 @@ import * as sources from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { HuitouFunction } from '../constructs/huitou-function.js';
-import { type FunctionDefinition, type Grant, functions, type Trigger } from '../wiring.js';
+import { type FunctionDefinition, functions, type Grant, type Trigger } from '../wiring.js';
 import type { StatefulStack } from './stateful-stack.js';
 
 export interface StatelessProps extends StackProps {

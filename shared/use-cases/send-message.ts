@@ -1,4 +1,4 @@
-import { PermanentSendError, type OutgoingMessage, type SendOutcome } from '../domain/messages.js';
+import { type OutgoingMessage, PermanentSendError, type SendOutcome } from '../domain/messages.js';
 import type { MessageChannel, SendLedger } from '../ports/messaging.js';
 
 export interface SendDeps {

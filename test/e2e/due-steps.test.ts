@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createDocumentClient } from '../../shared/adapters/dynamodb/client.js';
 import { DynamoDueStepStore } from '../../shared/adapters/dynamodb/due-step-store.js';
-import { advance, control, newShop, sentMail, type Shop, stack } from '../support/api.js';
+import { advance, control, newShop, type Shop, sentMail, stack } from '../support/api.js';
 
 /** The local clock drives the minute runner: a step due in two hours is sent once, when it falls due. */
 let shop: Shop;

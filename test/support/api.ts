@@ -29,12 +29,14 @@ export async function newShop(overrides: Record<string, unknown> = {}): Promise<
   return control<Shop>('POST', '/shops', { name: `Test ${shopId}`, shopId, ...overrides });
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: response bodies are JSON that each test reads by its own shape.
 export interface ApiResponse<T = any> {
   status: number;
   headers: Headers;
   body: T;
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: as above.
 export async function call<T = any>(
   shop: Shop | null,
   method: string,

@@ -1,5 +1,5 @@
-import { chunk } from '../../domain/collections.js';
 import { BatchGetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { chunk } from '../../domain/collections.js';
 
 /** BatchGetItem over any number of keys, retrying what DynamoDB leaves unprocessed. */
 export async function batchGet(

@@ -3,15 +3,15 @@ import { type DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-
 import type { IdentityKey } from '../../domain/identity.js';
 import type { Profile } from '../../domain/profile.js';
 import {
-  identityKey,
   type CommitResult,
+  identityKey,
   type ProfileCommit,
   type ProfileStore,
   type StoredProfile,
 } from '../../ports/profile-store.js';
 import { batchGet } from './batch.js';
-import { keys } from './keys.js';
 import { eventItem } from './event-store.js';
+import { keys } from './keys.js';
 
 type TransactItem = NonNullable<
   ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']

@@ -1,0 +1,120 @@
+import { App } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../../infra/app.js';
+import { dataTable, functions } from '../../infra/wiring.js';
+
+/** The stacks as `cdk synth` builds them (bundling skipped: asset contents are not under test). */
+let data: Template;
+let app: Template;
+let synthError: unknown;
+
+beforeAll(() => {
+  const cdkApp = new App({
+    context: {
+      'aws:cdk:bundling-stacks': [],
+      'huitou:senderDomain': 'shop.example',
+      'huitou:alarmEmail': 'ops@shop.example',
+    },
+  });
+  const { stateful, stateless } = buildApp(cdkApp);
+  data = Template.fromStack(stateful);
+  app = Template.fromStack(stateless);
+  try {
+    cdkApp.synth();
+  } catch (error) {
+    synthError = error;
+  }
+});
+
+describe('HuitouData', () => {
+  it('declares the data table from the wiring: keys, indexes, stream, TTL, PITR, encryption', () => {
+    data.hasResourceProperties('AWS::DynamoDB::Table', {
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+      GlobalSecondaryIndexes: dataTable.globalSecondaryIndexes.map((i) =>
+        Match.objectLike({ IndexName: i.indexName }),
+      ),
+      StreamSpecification: { StreamViewType: 'NEW_AND_OLD_IMAGES' },
+      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      SSESpecification: { SSEEnabled: true },
+    });
+  });
+
+  it('has a send queue with a dead-letter queue, and an SES configuration set with an event destination', () => {
+    data.hasResourceProperties('AWS::SQS::Queue', {
+      RedrivePolicy: { maxReceiveCount: 5, deadLetterTargetArn: Match.anyValue() },
+      KmsMasterKeyId: Match.anyValue(),
+    });
+    data.resourceCountIs('AWS::SES::ConfigurationSet', 1);
+    data.hasResourceProperties('AWS::SES::ConfigurationSetEventDestination', {
+      EventDestination: Match.objectLike({
+        Enabled: true,
+        MatchingEventTypes: Match.arrayWith(['delivery', 'open', 'click', 'bounce', 'complaint']),
+      }),
+    });
+    data.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@shop.example' });
+  });
+});
+
+describe('HuitouApp', () => {
+  it('runs every function of the wiring on Node 24, arm64, with source maps', () => {
+    const fns = app.findResources('AWS::Lambda::Function');
+    expect(Object.keys(fns)).toHaveLength(functions.length);
+    for (const fn of Object.values(fns)) {
+      expect(fn.Properties.Runtime).toBe('nodejs24.x');
+      expect(fn.Properties.Architectures).toEqual(['arm64']);
+      expect(fn.Properties.Environment.Variables.NODE_OPTIONS).toBe('--enable-source-maps');
+    }
+  });
+
+  it('feeds new event items only to the stream handler, with bounded retries and partial failures', () => {
+    app.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      BatchSize: 100,
+      BisectBatchOnFunctionError: true,
+      MaximumRetryAttempts: 5,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      StartingPosition: 'TRIM_HORIZON',
+      DestinationConfig: { OnFailure: { Destination: Match.anyValue() } },
+      FilterCriteria: {
+        Filters: [
+          {
+            Pattern: JSON.stringify({ eventName: ['INSERT'], dynamodb: { Keys: { sk: { S: ['EVENT'] } } } }),
+          },
+        ],
+      },
+    });
+    app.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      BatchSize: 10,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+  });
+
+  it('schedules the minute runner and the hourly segment refresh', () => {
+    app.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(1 minute)' });
+    app.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'cron(0 * * * ? *)' });
+  });
+
+  it('routes the API to the api handler and alarms on errors and dead letters', () => {
+    app.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'ANY /v1/{proxy+}' });
+    expect(Object.keys(app.findResources('AWS::CloudWatch::Alarm'))).toHaveLength(functions.length + 2);
+  });
+
+  it('grants each function only what the wiring lists: no table access beyond its named indexes', () => {
+    const policies = Object.values(app.findResources('AWS::IAM::Policy'));
+    const text = JSON.stringify(policies);
+    expect(text).not.toContain('index/*');
+    expect(text).not.toContain('dynamodb:*');
+    const sender = policies.filter((p) => JSON.stringify(p).includes('ses:SendEmail'));
+    expect(sender).toHaveLength(1);
+  });
+});
+
+describe('cdk-nag AwsSolutions', () => {
+  it('passes with no unacknowledged finding', () => {
+    expect(synthError).toBeUndefined();
+  });
+});
