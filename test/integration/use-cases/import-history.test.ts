@@ -1,0 +1,124 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createDocumentClient } from '../../../shared/adapters/dynamodb/client.js';
+import { DynamoEventStore } from '../../../shared/adapters/dynamodb/event-store.js';
+import { DynamoShopStore } from '../../../shared/adapters/dynamodb/shop-store.js';
+import { ValidationError } from '../../../shared/domain/errors.js';
+import type { ShopSettings } from '../../../shared/domain/shop.js';
+import { importHistory } from '../../../shared/use-cases/import-history.js';
+import { call, newShop, type Shop, settle, stack } from '../../support/api.js';
+import { orderPaid, orderPlaced, orderRefunded } from '../../support/events.js';
+
+/** Rows as a shop exports them from its order system (CSV columns, already split). */
+const rows = [
+  {
+    orderId: 'H-1',
+    customerId: 'hist-1',
+    phone: '13600000001',
+    placedAt: '2024-03-01T10:00:00+08:00',
+    paidAt: '2024-03-01T10:01:00+08:00',
+    total: '199.00',
+    currency: 'CNY',
+    category: 'tea',
+  },
+  {
+    orderId: 'H-2',
+    customerId: 'hist-1',
+    placedAt: '2024-05-01T10:00:00+08:00',
+    paidAt: '2024-05-01T10:01:00+08:00',
+    total: '59.90',
+    currency: 'CNY',
+    couponCode: 'MAY5',
+    refundedAmount: '10',
+    refundedAt: '2024-05-03T10:00:00+08:00',
+  },
+  {
+    orderId: 'H-3',
+    customerId: 'hist-2',
+    placedAt: '2024-06-01T10:00:00+08:00',
+    total: '35',
+    currency: 'CNY',
+  },
+];
+
+let imported: Shop;
+let viaApi: Shop;
+let settings: (shopId: string) => Promise<ShopSettings>;
+let events: DynamoEventStore;
+
+async function* iterate(list: unknown[]) {
+  yield* list;
+}
+
+beforeAll(async () => {
+  imported = await newShop();
+  viaApi = await newShop();
+  Object.assign(process.env, {
+    AWS_REGION: 'local',
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    AWS_ENDPOINT_URL_DYNAMODB: stack().dynamodbEndpoint,
+  });
+  const doc = createDocumentClient();
+  const shops = new DynamoShopStore(doc, stack().tableName);
+  settings = async (id) => (await shops.getShop(id)) as ShopSettings;
+  events = new DynamoEventStore(doc, stack().tableName, () => undefined);
+});
+
+describe('history import', () => {
+  it('gives the same stats as sending the same orders through the API, and is idempotent', async () => {
+    const shop = await settings(imported.shopId);
+    const report = await importHistory(events, shop, () => iterate([...rows, rows[0]]), new Date());
+    expect(report).toEqual({ rows: 4, accepted: 6, duplicates: 2 });
+    expect(await importHistory(events, shop, () => iterate(rows), new Date())).toEqual({
+      rows: 3,
+      accepted: 0,
+      duplicates: 6,
+    });
+
+    await call(viaApi, 'POST', '/v1/events', {
+      events: [
+        orderPlaced(
+          { customerId: 'hist-1', phone: '13600000001' },
+          { orderId: 'H-1', total: 199, at: '2024-03-01T10:00:00+08:00' },
+        ),
+        orderPaid({ customerId: 'hist-1' }, 'H-1', '2024-03-01T10:01:00+08:00'),
+        orderPlaced(
+          { customerId: 'hist-1' },
+          { orderId: 'H-2', total: 59.9, at: '2024-05-01T10:00:00+08:00', coupon: 'MAY5' },
+        ),
+        orderPaid({ customerId: 'hist-1' }, 'H-2', '2024-05-01T10:01:00+08:00'),
+        orderRefunded({ customerId: 'hist-1' }, 'H-2', 10, '2024-05-03T10:00:00+08:00'),
+        orderPlaced({ customerId: 'hist-2' }, { orderId: 'H-3', total: 35, at: '2024-06-01T10:00:00+08:00' }),
+      ],
+    });
+    await settle();
+    for (const id of ['hist-1', 'hist-2']) {
+      const a = await call(imported, 'GET', `/v1/customers/${id}`);
+      const b = await call(viaApi, 'GET', `/v1/customers/${id}`);
+      expect(a.body.stats).toEqual(b.body.stats);
+      expect(a.body.tier).toEqual(b.body.tier);
+    }
+    expect((await call(imported, 'GET', '/v1/customers/hist-1')).body.stats).toMatchObject({
+      paidOrderCount: 2,
+      totalSpend: 24890,
+    });
+  });
+
+  it('writes nothing when any row is wrong, and names the rows', async () => {
+    const shop = await settings(imported.shopId);
+    const bad = [
+      { ...rows[0], orderId: 'B-1' },
+      { ...rows[1], orderId: 'B-2', total: 'abc' },
+      { ...rows[2], orderId: 'B-3', placedAt: 'yesterday' },
+    ];
+    const error = await importHistory(events, shop, () => iterate(bad), new Date()).catch((e) => e);
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as ValidationError).issues.map((i) => `${i.index}:${i.path}`)).toEqual([
+      '1:row.1.total',
+      '2:row.2.occurredAt',
+    ]);
+    expect(await importHistory(events, shop, () => iterate([bad[0]]), new Date())).toMatchObject({
+      accepted: 2,
+    });
+  });
+});
