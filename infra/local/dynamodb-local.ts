@@ -29,6 +29,10 @@ export async function startDynamoLocal(port: number, dataDir: string | null): Pr
     ),
   );
   child.once('error', () => undefined);
+  // Whatever way this process ends (a crash, a test runner's exit), the JVM must not outlive it.
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  child.once('exit', () => process.removeListener('exit', killOnExit));
   const endpoint = `http://127.0.0.1:${port}`;
   const client = localClient(endpoint);
   const ready = (async () => {
