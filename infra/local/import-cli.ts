@@ -1,5 +1,4 @@
-import { createReadStream, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { parse } from 'csv-parse';
@@ -9,7 +8,7 @@ import { DynamoShopStore } from '../../shared/adapters/dynamodb/shop-store.js';
 import { ValidationError } from '../../shared/domain/errors.js';
 import { eventExpiry } from '../../shared/domain/profile.js';
 import { importHistory } from '../../shared/use-cases/import-history.js';
-import type { LocalFacts } from './runtime.js';
+import { localFacts } from './control-client.js';
 
 /** `npm run import -- --shop <shop> FILE`: order history (CSV with a header, or JSON lines) into a running local stack. */
 const { values, positionals } = parseArgs({ options: { shop: { type: 'string' } }, allowPositionals: true });
@@ -18,9 +17,7 @@ if (!values.shop || !file) {
   console.error('usage: npm run import -- --shop <shopId> FILE.csv|FILE.jsonl');
   process.exit(2);
 }
-const facts = JSON.parse(
-  readFileSync(join(process.env.HUITOU_DATA_DIR ?? '.huitou', 'local.json'), 'utf8'),
-) as LocalFacts;
+const facts = localFacts();
 Object.assign(process.env, {
   AWS_REGION: 'local',
   AWS_ACCESS_KEY_ID: 'local',

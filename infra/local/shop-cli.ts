@@ -1,5 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { control, runCli } from './control-client.js';
 
 /** `npm run shop -- <command>`: shops and API keys on the running local stack. */
 const usage = `usage:
@@ -9,29 +8,10 @@ const usage = `usage:
   npm run shop -- rotate <shopId>                 a new key (revoke the old one when clients have it)
   npm run shop -- revoke <shopId> <prefix>        revoke a key by its prefix`;
 
-const args = process.argv.slice(2);
-const dataDir = process.env.HUITOU_DATA_DIR ?? '.huitou';
-let controlUrl: string;
-try {
-  controlUrl = JSON.parse(readFileSync(join(dataDir, 'local.json'), 'utf8')).controlUrl;
-} catch {
-  console.error(`No ${dataDir}/local.json: is \`npm start\` running?`);
-  process.exit(1);
-}
+const call = (method: string, path: string, body?: unknown) => control(`/shops${path}`, method, body);
 
-async function call(method: string, path: string, body?: unknown): Promise<Record<string, unknown>> {
-  const res = await fetch(`${controlUrl}/shops${path}`, {
-    method,
-    headers: { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const json = (await res.json()) as Record<string, unknown>;
-  if (!res.ok) throw new Error(`${res.status}: ${JSON.stringify(json)}`);
-  return json;
-}
-
-const [command, a, b, c] = args;
-try {
+const [command, a, b, c] = process.argv.slice(2);
+await runCli(usage, async () => {
   if (command === 'create' && a) {
     const out = await call('POST', '', { name: a, ...(b === '--id' && c ? { shopId: c } : {}) });
     console.log(`shop ${out.shopId} created; its API key (shown once):`);
@@ -45,11 +25,6 @@ try {
     );
     console.log(out.apiKey);
   } else if (command === 'revoke' && a && b) console.log(await call('DELETE', `/${a}/keys/${b}`));
-  else {
-    console.error(usage);
-    process.exit(2);
-  }
-} catch (error) {
-  console.error((error as Error).message);
-  process.exit(1);
-}
+  else return false;
+  return true;
+});

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createDocumentClient } from '../../shared/adapters/dynamodb/client.js';
 import { DynamoDueStepStore } from '../../shared/adapters/dynamodb/due-step-store.js';
-import { advance, control, newShop, type Shop, sentMail, stack } from '../support/api.js';
+import { advance, control, newShop, type Shop, sentMail, stack, useStackDynamoDb } from '../support/api.js';
 
 /** The local clock drives the minute runner: a step due in two hours is sent once, when it falls due. */
 let shop: Shop;
@@ -10,33 +10,32 @@ let steps: DynamoDueStepStore;
 
 beforeAll(async () => {
   shop = await newShop();
-  Object.assign(process.env, {
-    AWS_REGION: 'local',
-    AWS_ACCESS_KEY_ID: 'local',
-    AWS_SECRET_ACCESS_KEY: 'local',
-    AWS_ENDPOINT_URL_DYNAMODB: stack().dynamodbEndpoint,
-  });
+  useStackDynamoDb();
   steps = new DynamoDueStepStore(createDocumentClient(), stack().tableName);
 });
+
+function welcomeStep(stepId: string, dueAt: number, to: string) {
+  return steps.schedule({
+    shopId: shop.shopId,
+    stepId,
+    dueAt: new Date(dueAt).toISOString(),
+    message: {
+      sendId: `welcome:${to}`,
+      shopId: shop.shopId,
+      customerId: 'c-1',
+      channel: 'email',
+      to,
+      subject: 'Your first tea',
+      text: 'Welcome!',
+    },
+  });
+}
 
 describe('due steps on the local clock', () => {
   it('sends an email when its step falls due, once, through the local SES', async () => {
     const { now } = await control<{ now: string }>('GET', '/state');
     const to = `care-${randomUUID().slice(0, 6)}@example.com`;
-    await steps.schedule({
-      shopId: shop.shopId,
-      stepId: 'welcome-2h',
-      dueAt: new Date(Date.parse(now) + 2 * 3_600_000).toISOString(),
-      message: {
-        sendId: `welcome:${to}`,
-        shopId: shop.shopId,
-        customerId: 'c-1',
-        channel: 'email',
-        to,
-        subject: 'Your first tea',
-        text: 'Welcome!',
-      },
-    });
+    await welcomeStep('welcome-2h', Date.parse(now) + 2 * 3_600_000, to);
     await advance('1h');
     expect((await sentMail()).filter((m) => m.to === to)).toHaveLength(0);
     const { fired } = await advance('90m');
@@ -45,20 +44,7 @@ describe('due steps on the local clock', () => {
     expect(mail).toHaveLength(1);
     expect(mail[0]).toMatchObject({ subject: 'Your first tea', from: 'care@demo-shop.local' });
     // Scheduling the same send again (a retried journey step) does not send twice.
-    await steps.schedule({
-      shopId: shop.shopId,
-      stepId: 'welcome-2h-retry',
-      dueAt: new Date(Date.parse(now) + 4 * 3_600_000).toISOString(),
-      message: {
-        sendId: `welcome:${to}`,
-        shopId: shop.shopId,
-        customerId: 'c-1',
-        channel: 'email',
-        to,
-        subject: 'Your first tea',
-        text: 'Welcome!',
-      },
-    });
+    await welcomeStep('welcome-2h-retry', Date.parse(now) + 4 * 3_600_000, to);
     await advance('2h');
     expect((await sentMail()).filter((m) => m.to === to)).toHaveLength(1);
   });

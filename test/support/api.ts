@@ -74,3 +74,14 @@ export async function sentMail(): Promise<
     from: e.from,
   }));
 }
+
+/** Points this worker's AWS SDK clients at the stack's DynamoDB Local, as the handlers are. */
+export function useStackDynamoDb(extra: Record<string, string> = {}): void {
+  Object.assign(process.env, {
+    AWS_REGION: 'local',
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    AWS_ENDPOINT_URL_DYNAMODB: stack().dynamodbEndpoint,
+    ...extra,
+  });
+}

@@ -1,4 +1,9 @@
-import { BatchGetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  type DynamoDBDocumentClient,
+  QueryCommand,
+  type QueryCommandInput,
+} from '@aws-sdk/lib-dynamodb';
 import { chunk } from '../../domain/collections.js';
 
 /** BatchGetItem over any number of keys, retrying what DynamoDB leaves unprocessed. */
@@ -22,5 +27,27 @@ export async function batchGet(
       request = out.UnprocessedKeys as typeof request;
     }
   }
+  return items;
+}
+
+/** Every page of a query, one after another. */
+export async function* queryPages(
+  doc: DynamoDBDocumentClient,
+  input: Omit<QueryCommandInput, 'ExclusiveStartKey'>,
+): AsyncIterable<Array<Record<string, unknown>>> {
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await doc.send(new QueryCommand({ ...input, ExclusiveStartKey: start }));
+    yield page.Items ?? [];
+    start = page.LastEvaluatedKey;
+  } while (start);
+}
+
+export async function queryAll(
+  doc: DynamoDBDocumentClient,
+  input: Omit<QueryCommandInput, 'ExclusiveStartKey'>,
+): Promise<Array<Record<string, unknown>>> {
+  const items: Array<Record<string, unknown>> = [];
+  for await (const page of queryPages(doc, input)) items.push(...page);
   return items;
 }

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { minuteKey } from '../../domain/schedule.js';
 import type { DueStep, DueStepStore } from '../../ports/messaging.js';
+import { queryAll } from './batch.js';
 
 /**
  * Due steps are keyed by minute and spread over shards, so "what is due now" is a handful of small
@@ -13,8 +14,9 @@ function duePk(minute: string, shard: number): string {
   return `DUE#${minute}#${shard}`;
 }
 
-function shardOfStep(shopId: string, stepId: string): number {
-  return createHash('sha1').update(`${shopId}#${stepId}`).digest().readUInt8(0) % dueShards;
+function stepKey(step: Pick<DueStep, 'shopId' | 'stepId' | 'dueAt'>) {
+  const shard = createHash('sha1').update(`${step.shopId}#${step.stepId}`).digest().readUInt8(0) % dueShards;
+  return { pk: duePk(minuteKey(new Date(step.dueAt)), shard), sk: `${step.shopId}#${step.stepId}` };
 }
 
 export class DynamoDueStepStore implements DueStepStore {
@@ -27,53 +29,34 @@ export class DynamoDueStepStore implements DueStepStore {
     await this.doc.send(
       new PutCommand({
         TableName: this.tableName,
-        Item: {
-          pk: duePk(minuteKey(new Date(step.dueAt)), shardOfStep(step.shopId, step.stepId)),
-          sk: `${step.shopId}#${step.stepId}`,
-          ...step,
-        },
+        Item: { ...stepKey(step), ...step },
       }),
     );
   }
 
   async dueIn(minute: string): Promise<DueStep[]> {
-    const pages = await Promise.all(
-      Array.from({ length: dueShards }, async (_, shard) => {
-        const steps: DueStep[] = [];
-        let start: Record<string, unknown> | undefined;
-        do {
-          const page = await this.doc.send(
-            new QueryCommand({
-              TableName: this.tableName,
-              KeyConditionExpression: 'pk = :pk',
-              ExpressionAttributeValues: { ':pk': duePk(minute, shard) },
-              ExclusiveStartKey: start,
-            }),
-          );
-          for (const item of page.Items ?? []) {
-            steps.push({
-              shopId: item.shopId,
-              stepId: item.stepId,
-              dueAt: item.dueAt,
-              message: item.message,
-            } as DueStep);
-          }
-          start = page.LastEvaluatedKey;
-        } while (start);
-        return steps;
-      }),
+    const shards = await Promise.all(
+      Array.from({ length: dueShards }, (_, shard) =>
+        queryAll(this.doc, {
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': duePk(minute, shard) },
+        }),
+      ),
     );
-    return pages.flat();
+    return shards
+      .flat()
+      .map(
+        (item) =>
+          ({ shopId: item.shopId, stepId: item.stepId, dueAt: item.dueAt, message: item.message }) as DueStep,
+      );
   }
 
   async remove(step: DueStep): Promise<void> {
     await this.doc.send(
       new DeleteCommand({
         TableName: this.tableName,
-        Key: {
-          pk: duePk(minuteKey(new Date(step.dueAt)), shardOfStep(step.shopId, step.stepId)),
-          sk: `${step.shopId}#${step.stepId}`,
-        },
+        Key: stepKey(step),
       }),
     );
   }

@@ -1,13 +1,9 @@
 import { createHash } from 'node:crypto';
-import {
-  BatchWriteCommand,
-  type DynamoDBDocumentClient,
-  PutCommand,
-  QueryCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { chunk } from '../../domain/collections.js';
 import type { StoredProfile } from '../../ports/profile-store.js';
 import type { ErasureStore } from '../../use-cases/customers.js';
+import { queryAll } from './batch.js';
 import { customerPk, keys } from './keys.js';
 
 export class DynamoErasureStore implements ErasureStore {
@@ -64,22 +60,13 @@ export class DynamoErasureStore implements ErasureStore {
     query: { IndexName?: string; KeyConditionExpression: string },
     pk: string,
   ): Promise<Array<{ pk: string; sk: string }>> {
-    const out: Array<{ pk: string; sk: string }> = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.doc.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          ...query,
-          ExpressionAttributeValues: { ':pk': pk },
-          ProjectionExpression: 'pk, sk',
-          ExclusiveStartKey: start,
-        }),
-      );
-      out.push(...((page.Items ?? []) as Array<{ pk: string; sk: string }>));
-      start = page.LastEvaluatedKey;
-    } while (start);
-    return out;
+    const items = await queryAll(this.doc, {
+      TableName: this.tableName,
+      ...query,
+      ExpressionAttributeValues: { ':pk': pk },
+      ProjectionExpression: 'pk, sk',
+    });
+    return items as Array<{ pk: string; sk: string }>;
   }
 
   private async deleteAll(keyList: Array<{ pk: string; sk: string }>): Promise<void> {

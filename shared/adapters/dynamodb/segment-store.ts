@@ -1,7 +1,8 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { ProfileStats } from '../../domain/profile.js';
 import type { SegmentCandidate, SegmentStore } from '../../ports/segment-store.js';
+import { queryPages } from './batch.js';
 import { customerShards, keys, valueShardPk } from './keys.js';
 
 export class DynamoSegmentStore implements SegmentStore {
@@ -13,25 +14,20 @@ export class DynamoSegmentStore implements SegmentStore {
   ) {}
 
   async *customersOfShard(shopId: string, shard: number): AsyncIterable<SegmentCandidate[]> {
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.doc.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: 'byValue',
-          KeyConditionExpression: 'gsi2pk = :pk',
-          ExpressionAttributeValues: { ':pk': valueShardPk(shopId, shard) },
-          ExclusiveStartKey: start,
-        }),
-      );
-      yield (page.Items ?? []).map((item) => ({
+    const pages = queryPages(this.doc, {
+      TableName: this.tableName,
+      IndexName: 'byValue',
+      KeyConditionExpression: 'gsi2pk = :pk',
+      ExpressionAttributeValues: { ':pk': valueShardPk(shopId, shard) },
+    });
+    for await (const items of pages) {
+      yield items.map((item) => ({
         customerId: item.customerId as string,
         version: item.version as number,
         stats: item.stats as ProfileStats,
         segments: (item.segments ?? []) as string[],
       }));
-      start = page.LastEvaluatedKey;
-    } while (start);
+    }
   }
 
   async setSegments(

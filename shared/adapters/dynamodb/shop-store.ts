@@ -1,13 +1,8 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import {
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { ShopSettings } from '../../domain/shop.js';
 import type { ApiKeyRecord, ShopStore } from '../../ports/shop-store.js';
+import { queryAll } from './batch.js';
 import { keys } from './keys.js';
 
 export class DynamoShopStore implements ShopStore {
@@ -36,22 +31,13 @@ export class DynamoShopStore implements ShopStore {
   }
 
   async listShops(): Promise<ShopSettings[]> {
-    const shops: ShopSettings[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out = await this.doc.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: 'byOwner',
-          KeyConditionExpression: 'gsi1pk = :pk',
-          ExpressionAttributeValues: { ':pk': keys.shopListing() },
-          ExclusiveStartKey: start,
-        }),
-      );
-      shops.push(...(out.Items ?? []).map((i) => i.settings as ShopSettings));
-      start = out.LastEvaluatedKey;
-    } while (start);
-    return shops;
+    const items = await queryAll(this.doc, {
+      TableName: this.tableName,
+      IndexName: 'byOwner',
+      KeyConditionExpression: 'gsi1pk = :pk',
+      ExpressionAttributeValues: { ':pk': keys.shopListing() },
+    });
+    return items.map((i) => i.settings as ShopSettings);
   }
 
   async putApiKey(key: ApiKeyRecord): Promise<void> {
@@ -75,15 +61,13 @@ export class DynamoShopStore implements ShopStore {
   }
 
   async listApiKeys(shopId: string): Promise<ApiKeyRecord[]> {
-    const out = await this.doc.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        IndexName: 'byOwner',
-        KeyConditionExpression: 'gsi1pk = :pk',
-        ExpressionAttributeValues: { ':pk': keys.apiKeyListing(shopId) },
-      }),
-    );
-    return (out.Items ?? []).map(toRecord);
+    const items = await queryAll(this.doc, {
+      TableName: this.tableName,
+      IndexName: 'byOwner',
+      KeyConditionExpression: 'gsi1pk = :pk',
+      ExpressionAttributeValues: { ':pk': keys.apiKeyListing(shopId) },
+    });
+    return items.map(toRecord);
   }
 
   async revokeApiKey(shopId: string, prefix: string, at: string): Promise<boolean> {

@@ -22,7 +22,7 @@ import { defaultShopSettings } from '../../../shared/domain/shop.js';
 import type { ProfileStore } from '../../../shared/ports/profile-store.js';
 import { applyNewEvents } from '../../../shared/use-cases/apply-events.js';
 import { normalizeBatch } from '../../../shared/use-cases/ingest-events.js';
-import { stack } from '../../support/api.js';
+import { stack, useStackDynamoDb } from '../../support/api.js';
 import { orderPaid, orderPlaced, orderRefunded, pageViewed } from '../../support/events.js';
 
 /**
@@ -74,14 +74,10 @@ function ingest(raw: unknown[]): StoredEvent[] {
 
 beforeAll(async () => {
   const endpoint = stack().dynamodbEndpoint;
-  Object.assign(process.env, {
-    AWS_REGION: 'local',
-    AWS_ACCESS_KEY_ID: 'local',
-    AWS_SECRET_ACCESS_KEY: 'local',
-    AWS_ENDPOINT_URL_DYNAMODB: endpoint,
+  useStackDynamoDb({
     TABLE_NAME: tableName,
     POWERTOOLS_TRACE_ENABLED: 'false',
-    POWERTOOLS_LOG_LEVEL: 'ERROR',
+    POWERTOOLS_LOG_LEVEL: 'CRITICAL',
   });
   await createTables(localClient(endpoint), [{ def: dataTable, name: tableName }]);
   const doc = createDocumentClient();

@@ -5,7 +5,7 @@ import { DynamoShopStore } from '../../../shared/adapters/dynamodb/shop-store.js
 import { ValidationError } from '../../../shared/domain/errors.js';
 import type { ShopSettings } from '../../../shared/domain/shop.js';
 import { importHistory } from '../../../shared/use-cases/import-history.js';
-import { call, newShop, type Shop, settle, stack } from '../../support/api.js';
+import { call, newShop, type Shop, settle, stack, useStackDynamoDb } from '../../support/api.js';
 import { orderPaid, orderPlaced, orderRefunded } from '../../support/events.js';
 
 /** Rows as a shop exports them from its order system (CSV columns, already split). */
@@ -52,12 +52,7 @@ async function* iterate(list: unknown[]) {
 beforeAll(async () => {
   imported = await newShop();
   viaApi = await newShop();
-  Object.assign(process.env, {
-    AWS_REGION: 'local',
-    AWS_ACCESS_KEY_ID: 'local',
-    AWS_SECRET_ACCESS_KEY: 'local',
-    AWS_ENDPOINT_URL_DYNAMODB: stack().dynamodbEndpoint,
-  });
+  useStackDynamoDb();
   const doc = createDocumentClient();
   const shops = new DynamoShopStore(doc, stack().tableName);
   settings = async (id) => (await shops.getShop(id)) as ShopSettings;
