@@ -19,10 +19,13 @@ export async function control<T = Record<string, unknown>>(
   method = 'GET',
   body?: unknown,
 ): Promise<T> {
-  const res = await fetch(`${localFacts().controlUrl}${path}`, {
+  const url = `${localFacts().controlUrl}${path}`;
+  const res = await fetch(url, {
     method,
     headers: { 'content-type': 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),
+  }).catch(() => {
+    throw new Error(`Cannot reach ${url}: is \`npm start\` running?`);
   });
   const text = await res.text();
   if (!res.ok) throw new Error(`${res.status}: ${text}`);
