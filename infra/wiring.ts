@@ -168,7 +168,3 @@ export const functions: FunctionDefinition[] = [
     ],
   },
 ];
-
-export function scheduleTriggers(): Array<{ fn: FunctionDefinition; trigger: ScheduleTrigger }> {
-  return functions.flatMap((fn) => (fn.trigger.kind === 'schedule' ? [{ fn, trigger: fn.trigger }] : []));
-}

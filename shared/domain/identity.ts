@@ -26,8 +26,3 @@ export function derivedCustomerId(shopId: string, identity: IdentityKey): string
   const digest = createHash('sha256').update(`${shopId}\u0000${identity.kind}\u0000${identity.value}`);
   return `hc_${digest.digest('base64url').slice(0, 22)}`;
 }
-
-/** Logs carry this instead of a phone number or email. */
-export function maskIdentity(value: string): string {
-  return `#${createHash('sha256').update(value).digest('hex').slice(0, 12)}`;
-}

@@ -5,10 +5,6 @@ export interface AppendResult {
   duplicates: number;
 }
 
-export interface TimelineEntry {
-  event: StoredEvent;
-}
-
 export interface EventStore {
   /** Stores each event at most once by its id; an id seen before counts as a duplicate. */
   append(events: StoredEvent[]): Promise<AppendResult>;

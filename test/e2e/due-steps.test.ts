@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createDocumentClient } from '../../shared/adapters/dynamodb/client.js';
 import { DynamoDueStepStore } from '../../shared/adapters/dynamodb/due-step-store.js';
@@ -47,6 +48,35 @@ describe('due steps on the local clock', () => {
     await welcomeStep('welcome-2h-retry', Date.parse(now) + 4 * 3_600_000, to);
     await advance('2h');
     expect((await sentMail()).filter((m) => m.to === to)).toHaveLength(1);
+  });
+
+  it('sends an SMS to the local outbox, never to a phone', async () => {
+    const { now } = await control<{ now: string }>('GET', '/state');
+    await steps.schedule({
+      shopId: shop.shopId,
+      stepId: 'ship-notice',
+      dueAt: new Date(Date.parse(now) + 5 * 60_000).toISOString(),
+      message: {
+        sendId: 'ship:SO-9',
+        shopId: shop.shopId,
+        customerId: 'c-2',
+        channel: 'sms',
+        to: '+8613800138000',
+        text: 'Your tea has shipped: SF1234567890',
+      },
+    });
+    await advance('10m');
+    const outbox = readFileSync(stack().smsOutbox, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(outbox.filter((m) => m.sendId === 'ship:SO-9')).toEqual([
+      expect.objectContaining({
+        to: '+8613800138000',
+        text: 'Your tea has shipped: SF1234567890',
+        shopId: shop.shopId,
+      }),
+    ]);
   });
 
   it('refreshes lifecycle segments when fired by hand', async () => {
