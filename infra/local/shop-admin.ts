@@ -30,8 +30,12 @@ function slug(name: string): string {
   );
 }
 
+let adminStore: DynamoShopStore | undefined;
+
 export async function shopAdmin(method: string, path: string, body: string): Promise<[number, unknown]> {
-  const store = new DynamoShopStore(createDocumentClient(), process.env.TABLE_NAME as string);
+  // Created on first use: the runtime sets the endpoint and table name before serving requests.
+  adminStore ??= new DynamoShopStore(createDocumentClient(), process.env.TABLE_NAME as string);
+  const store = adminStore;
   const parts = path.split('/').filter(Boolean).slice(2); // after _local/shops
   if (parts.length === 0 && method === 'POST') {
     const input = createSchema.safeParse(JSON.parse(body || '{}'));

@@ -19,8 +19,10 @@ export interface ProfileCommit {
   profile: Profile;
   /** null: the profile must not exist yet. */
   expectedVersion: number | null;
-  /** Identities to point at this customer (new links, and those of merged customers). */
+  /** Every identity (phone:…, email:…) of this customer after the change. */
   identities: string[];
+  /** Those not yet pointing at it (new links, and those of merged customers): only these are written. */
+  newIdentities: string[];
   /** Events now applied to this customer: each is marked so it can never be applied again. */
   appliedEvents: Array<Pick<StoredEvent, 'id' | 'occurredAt'>>;
   /** Customers folded into this one, each at the version that was read. */

@@ -90,6 +90,8 @@ export async function changeCustomer(deps: ChangeDeps, change: CustomerChange): 
       profile,
       expectedVersion,
       identities: [...identities],
+      // Identities already linked stay as they are: most commits (one more event) write none.
+      newIdentities: [...identities].filter((i) => !survivor?.identities.includes(i)),
       appliedEvents: events.map((e) => ({ id: e.id, occurredAt: e.occurredAt })),
       merged,
       emitted,

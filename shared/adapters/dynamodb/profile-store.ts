@@ -126,7 +126,7 @@ export class DynamoProfileStore implements ProfileStore {
         },
       });
     }
-    for (const identity of commit.identities) {
+    for (const identity of commit.newIdentities) {
       items.push({
         Put: {
           TableName: this.tableName,
