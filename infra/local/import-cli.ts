@@ -1,12 +1,10 @@
 import { createReadStream } from 'node:fs';
-import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import { parse } from 'csv-parse';
 import { createDocumentClient } from '../../shared/adapters/dynamodb/client.js';
-import { DynamoEventStore } from '../../shared/adapters/dynamodb/event-store.js';
+import { importDeps } from '../../shared/adapters/dynamodb/import-deps.js';
 import { DynamoShopStore } from '../../shared/adapters/dynamodb/shop-store.js';
+import { importFormatOf, importRows } from '../../shared/adapters/files/import-rows.js';
 import { ValidationError } from '../../shared/domain/errors.js';
-import { eventExpiry } from '../../shared/domain/profile.js';
 import { importHistory } from '../../shared/use-cases/import-history.js';
 import { localFacts } from './control-client.js';
 
@@ -25,15 +23,7 @@ Object.assign(process.env, {
   AWS_ENDPOINT_URL_DYNAMODB: facts.dynamodbEndpoint,
 });
 
-async function* rows(): AsyncIterable<unknown> {
-  if (file?.endsWith('.csv')) {
-    yield* createReadStream(file).pipe(parse({ columns: true, skip_empty_lines: true, trim: true }));
-    return;
-  }
-  for await (const line of createInterface({ input: createReadStream(file as string) })) {
-    if (line.trim()) yield JSON.parse(line);
-  }
-}
+const rows = () => importRows(createReadStream(file), importFormatOf(file));
 
 const doc = createDocumentClient();
 const shop = await new DynamoShopStore(doc, facts.tableName).getShop(values.shop);
@@ -43,14 +33,13 @@ if (!shop) {
 }
 const started = Date.now();
 try {
-  const report = await importHistory(
-    new DynamoEventStore(doc, facts.tableName, (e) => eventExpiry(e, shop)),
-    shop,
-    rows,
-    new Date(),
-    (r) =>
-      process.stderr.write(`\r${r.rows} rows, ${r.accepted} events accepted, ${r.duplicates} duplicates`),
-  );
+  const report = await importHistory(importDeps(doc, facts.tableName, shop), shop, rows, {
+    now: new Date(),
+    onProgress: (r) =>
+      process.stderr.write(
+        `\r${r.rows} rows, ${r.accepted} events accepted, ${r.duplicates} duplicates, ${r.customers} customers`,
+      ),
+  });
   console.error('');
   console.log(JSON.stringify({ ...report, seconds: (Date.now() - started) / 1000 }));
 } catch (error) {

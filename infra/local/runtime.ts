@@ -14,9 +14,12 @@ import type {
   SQSEvent,
 } from 'aws-lambda';
 import { createDocumentClient } from '../../shared/adapters/dynamodb/client.js';
+import { importDeps } from '../../shared/adapters/dynamodb/import-deps.js';
 import { DynamoShopStore } from '../../shared/adapters/dynamodb/shop-store.js';
 import { now } from '../../shared/clock.js';
+import type { ShopSettings } from '../../shared/domain/shop.js';
 import { authenticate, createShop } from '../../shared/use-cases/api-keys.js';
+import { importHistory } from '../../shared/use-cases/import-history.js';
 import {
   dataTable,
   type FunctionDefinition,
@@ -25,6 +28,7 @@ import {
   type QueueTrigger,
   type StreamTrigger,
 } from '../wiring.js';
+import { demoShop } from './demo-shop.js';
 import { createTables, localClient, startDynamoLocal } from './dynamodb-local.js';
 import { lambdaContext, readBody, toApiGatewayEvent } from './gateway.js';
 import { LocalQueue } from './local-queue.js';
@@ -41,6 +45,8 @@ export interface RuntimeOptions {
   ports: { api: number; dynamodb: number; ses: number };
   /** Creates (or reuses) the demo shop and its API key. */
   demoShop: boolean;
+  /** Customers the new demo shop is filled with (infra/local/demo-shop.ts); 0 leaves it empty. */
+  demoCustomers?: number;
   /** Ticks the schedules in real time; tests drive the clock themselves. */
   realTimeClock: boolean;
   log: (line: string) => void;
@@ -73,6 +79,8 @@ const startSes = createRequire(import.meta.url)('aws-ses-v2-local')
 export const defaultPorts = { api: 4780, dynamodb: 4781, ses: 4782 };
 export const tableName = 'huitou-data';
 export const demoShopId = 'demo';
+/** The demo shop's history is the same on every machine. */
+const demoSeed = 20261123;
 
 export async function freePort(): Promise<number> {
   return new Promise((resolvePort, reject) => {
@@ -284,7 +292,16 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
     await new Promise<void>((ok) => server.listen(ports.api, '127.0.0.1', ok));
     stops.push(() => new Promise((r) => server.close(() => r(undefined))));
 
-    if (options.demoShop) Object.assign(facts, await ensureDemoShop(dataDir, options.inMemory));
+    if (options.demoShop) {
+      const demo = await ensureDemoShop(dataDir, options.inMemory);
+      Object.assign(facts, { shopId: demo.shopId, apiKey: demo.apiKey });
+      // DynamoDB Local takes minutes for two years of a shop: the API answers meanwhile.
+      if (demo.created && options.demoCustomers)
+        void fillDemoShop(options.demoCustomers, options.log)
+          .then(settle)
+          .then(() => options.log('demo shop: history applied to the profiles'))
+          .catch((error: Error) => options.log(`demo shop: filling stopped: ${error.message}`));
+    }
     writeFileSync(join(dataDir, 'local.json'), `${JSON.stringify(facts, null, 2)}\n`);
     return { ...facts, scheduler, settle, stop: stopAll };
   } catch (error) {
@@ -297,15 +314,42 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
 async function ensureDemoShop(
   dataDir: string,
   inMemory: boolean,
-): Promise<{ shopId: string; apiKey: string }> {
+): Promise<{ shopId: string; apiKey: string; created: boolean }> {
   const shops = new DynamoShopStore(createDocumentClient(), tableName);
   const file = join(dataDir, 'local.json');
   const previous =
     !inMemory && existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as LocalFacts) : null;
   if (previous?.apiKey) {
     const shop = await authenticate(shops, `Bearer ${previous.apiKey}`).catch(() => null);
-    if (shop?.shopId === demoShopId) return { shopId: demoShopId, apiKey: previous.apiKey };
+    if (shop?.shopId === demoShopId) return { shopId: demoShopId, apiKey: previous.apiKey, created: false };
   }
   const { key } = await createShop(shops, { shopId: demoShopId, name: 'Demo Tea House' }, now());
-  return { shopId: demoShopId, apiKey: key };
+  return { shopId: demoShopId, apiKey: key, created: true };
+}
+
+/** Two years of a tea shop's history, through the same import a shop uses for its own. */
+async function fillDemoShop(customers: number, log: (line: string) => void): Promise<void> {
+  const doc = createDocumentClient();
+  const shop = (await new DynamoShopStore(doc, tableName).getShop(demoShopId)) as ShopSettings;
+  const history = demoShop({ seed: demoSeed, customers, end: now() });
+  const total = history.customers.length + history.events.length;
+  log(`demo shop: importing ${history.customers.length} customers and ${history.events.length} events`);
+  let reported = 0;
+  const report = await importHistory(
+    importDeps(doc, tableName, shop),
+    shop,
+    async function* () {
+      yield* history.customers;
+      yield* history.events;
+    },
+    {
+      now: now(),
+      onProgress: ({ rows }) => {
+        if (rows - reported < total / 10) return;
+        reported = rows;
+        log(`demo shop: ${Math.round((100 * rows) / total)}% imported`);
+      },
+    },
+  );
+  log(`demo shop: ${report.customers} customers and ${report.accepted} events stored; applying them`);
 }

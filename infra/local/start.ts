@@ -12,6 +12,7 @@ const { values } = parseArgs({
       default: process.env.HUITOU_DYNAMODB_PORT ?? String(defaultPorts.dynamodb),
     },
     'ses-port': { type: 'string', default: process.env.HUITOU_SES_PORT ?? String(defaultPorts.ses) },
+    'demo-customers': { type: 'string', default: process.env.HUITOU_DEMO_CUSTOMERS ?? '3000' },
   },
 });
 
@@ -27,6 +28,7 @@ try {
       ses: Number(values['ses-port']),
     },
     demoShop: true,
+    demoCustomers: Number(values['demo-customers']),
     realTimeClock: true,
     log,
   });

@@ -31,6 +31,37 @@ export const customerIdSchema = z
   .max(128)
   .regex(/^[A-Za-z0-9._:@+-]+$/, 'letters, digits and ._:@+- only');
 
+export type CustomerTraits = z.infer<typeof traitsSchema>;
+
+/**
+ * Checks a customer's traits and returns them with phone and email normalised, or throws every
+ * issue; `prefix` places the paths inside a larger input (a row of an import).
+ */
+export function parseTraits(
+  settings: ShopSettings,
+  body: unknown,
+  prefix: Array<string | number> = [],
+  index?: number,
+): CustomerTraits {
+  const parsed = traitsSchema.safeParse(body);
+  if (!parsed.success) throw new ValidationError(issuesOf(parsed.error, index, prefix));
+  const input = parsed.data;
+  let phone: string | undefined;
+  if (input.phone !== undefined) {
+    phone = normalizePhone(input.phone, settings.defaultRegion) ?? undefined;
+    if (!phone)
+      throw new ValidationError([
+        {
+          ...(index === undefined ? {} : { index }),
+          path: [...prefix, 'phone'].join('.'),
+          message: `not a valid phone number for region ${settings.defaultRegion}`,
+        },
+      ]);
+  }
+  const email = input.email === undefined ? undefined : normalizeEmail(input.email);
+  return { ...input, phone, email };
+}
+
 /** Primary course: validate the traits, normalise phone and email, then change the customer (linking and merging). */
 export async function putCustomer(
   deps: ChangeDeps,
@@ -38,25 +69,14 @@ export async function putCustomer(
   customerId: string,
   body: unknown,
 ): Promise<Profile> {
-  const parsed = traitsSchema.safeParse(body);
-  if (!parsed.success) throw new ValidationError(issuesOf(parsed.error));
-  const input = parsed.data;
-  let phone: string | undefined;
-  if (input.phone !== undefined) {
-    phone = normalizePhone(input.phone, settings.defaultRegion) ?? undefined;
-    if (!phone)
-      throw new ValidationError([
-        { path: 'phone', message: `not a valid phone number for region ${settings.defaultRegion}` },
-      ]);
-  }
-  const email = input.email === undefined ? undefined : normalizeEmail(input.email);
+  const traits = parseTraits(settings, body);
   const profile = await changeCustomer(deps, {
     settings,
     customerId,
-    identities: identitiesOf({ phone, email }),
+    identities: identitiesOf({ phone: traits.phone, email: traits.email }),
     events: [],
     // The shop owns the traits it sends; suppression is huitou's and stays.
-    patchTraits: (traits: Traits) => ({ ...input, phone, email, suppressed: traits.suppressed }),
+    patchTraits: (current: Traits) => ({ ...traits, suppressed: current.suppressed }),
   });
   return profile as Profile;
 }

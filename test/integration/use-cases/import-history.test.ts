@@ -1,10 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createDocumentClient } from '../../../shared/adapters/dynamodb/client.js';
-import { DynamoEventStore } from '../../../shared/adapters/dynamodb/event-store.js';
+import { importDeps } from '../../../shared/adapters/dynamodb/import-deps.js';
 import { DynamoShopStore } from '../../../shared/adapters/dynamodb/shop-store.js';
 import { ValidationError } from '../../../shared/domain/errors.js';
 import type { ShopSettings } from '../../../shared/domain/shop.js';
-import { importHistory } from '../../../shared/use-cases/import-history.js';
+import { type ImportDeps, importHistory } from '../../../shared/use-cases/import-history.js';
 import { call, newShop, type Shop, settle, stack, useStackDynamoDb } from '../../support/api.js';
 import { orderPaid, orderPlaced, orderRefunded } from '../../support/events.js';
 
@@ -43,7 +43,7 @@ const rows = [
 let imported: Shop;
 let viaApi: Shop;
 let settings: (shopId: string) => Promise<ShopSettings>;
-let events: DynamoEventStore;
+let deps: (shop: ShopSettings) => ImportDeps;
 
 async function* iterate(list: unknown[]) {
   yield* list;
@@ -56,18 +56,21 @@ beforeAll(async () => {
   const doc = createDocumentClient();
   const shops = new DynamoShopStore(doc, stack().tableName);
   settings = async (id) => (await shops.getShop(id)) as ShopSettings;
-  events = new DynamoEventStore(doc, stack().tableName, () => undefined);
+  deps = (shop) => importDeps(doc, stack().tableName, shop);
 });
 
 describe('history import', () => {
   it('gives the same stats as sending the same orders through the API, and is idempotent', async () => {
     const shop = await settings(imported.shopId);
-    const report = await importHistory(events, shop, () => iterate([...rows, rows[0]]), new Date());
-    expect(report).toEqual({ rows: 4, accepted: 6, duplicates: 2 });
-    expect(await importHistory(events, shop, () => iterate(rows), new Date())).toEqual({
+    const report = await importHistory(deps(shop), shop, () => iterate([...rows, rows[0]]), {
+      now: new Date(),
+    });
+    expect(report).toEqual({ rows: 4, accepted: 6, duplicates: 2, customers: 0 });
+    expect(await importHistory(deps(shop), shop, () => iterate(rows), { now: new Date() })).toEqual({
       rows: 3,
       accepted: 0,
       duplicates: 6,
+      customers: 0,
     });
 
     await call(viaApi, 'POST', '/v1/events', {
@@ -106,14 +109,102 @@ describe('history import', () => {
       { ...rows[1], orderId: 'B-2', total: 'abc' },
       { ...rows[2], orderId: 'B-3', placedAt: 'yesterday' },
     ];
-    const error = await importHistory(events, shop, () => iterate(bad), new Date()).catch((e) => e);
+    const error = await importHistory(deps(shop), shop, () => iterate(bad), { now: new Date() }).catch(
+      (e) => e,
+    );
     expect(error).toBeInstanceOf(ValidationError);
     expect((error as ValidationError).issues.map((i) => `${i.index}:${i.path}`)).toEqual([
       '1:row.1.total',
       '2:row.2.occurredAt',
     ]);
-    expect(await importHistory(events, shop, () => iterate([bad[0]]), new Date())).toMatchObject({
+    expect(await importHistory(deps(shop), shop, () => iterate([bad[0]]), { now: new Date() })).toMatchObject(
+      {
+        accepted: 2,
+      },
+    );
+  });
+
+  it('imports customers with their traits, and links them to the orders by phone', async () => {
+    const shop = await settings(imported.shopId);
+    const file = [
+      {
+        customerId: 'hist-3',
+        name: '林晓',
+        phone: '139 1234 5678',
+        email: 'Lin.Xiao@Example.com',
+        birthday: '1990-04-12',
+        region: 'Zhejiang',
+        tags: 'wholesale|oolong',
+        emailMarketing: 'true',
+        smsMarketing: '',
+      },
+      {
+        ...rows[2],
+        orderId: 'H-4',
+        customerId: undefined,
+        phone: '+86 139-1234-5678',
+        paidAt: rows[0]?.paidAt,
+      },
+    ];
+    expect(await importHistory(deps(shop), shop, () => iterate(file), { now: new Date() })).toEqual({
+      rows: 2,
       accepted: 2,
+      duplicates: 0,
+      customers: 1,
     });
+    await settle();
+    const customer = (await call(imported, 'GET', '/v1/customers/hist-3')).body;
+    expect(customer.traits).toEqual({
+      name: '林晓',
+      phone: '+8613912345678',
+      email: 'lin.xiao@example.com',
+      birthday: '1990-04-12',
+      region: 'Zhejiang',
+      tags: ['wholesale', 'oolong'],
+      consent: { email: { marketing: true } },
+    });
+    expect(customer.stats.paidOrderCount).toBe(1);
+  });
+
+  it('pauses when asked and resumes where it stopped, writing each row once', async () => {
+    const shop = await settings(viaApi.shopId);
+    const many = Array.from({ length: 600 }, (_, i) => ({
+      ...rows[0],
+      orderId: `R-${i}`,
+      customerId: `resume-${i % 20}`,
+      phone: undefined,
+    }));
+    const first = await importHistory(deps(shop), shop, () => iterate(many), {
+      now: new Date(),
+      shouldPause: () => true,
+    });
+    expect(first).toMatchObject({ rows: 500, accepted: 1000, resumeAt: 500 });
+    const rest = await importHistory(deps(shop), shop, () => iterate(many), {
+      now: new Date(),
+      resumeAt: first.resumeAt,
+    });
+    expect(rest).toEqual({ rows: 600, accepted: 200, duplicates: 0, customers: 0 });
+    await settle();
+    const stats = (await call(viaApi, 'GET', '/v1/customers/resume-0')).body.stats;
+    expect(stats.paidOrderCount).toBe(30);
+  });
+
+  it('rejects a customer row with a bad phone or id, naming the row', async () => {
+    const shop = await settings(imported.shopId);
+    const error = await importHistory(
+      deps(shop),
+      shop,
+      () =>
+        iterate([
+          { customerId: 'ok-1', name: 'A' },
+          { customerId: 'bad id!', phone: '12' },
+          { customerId: 'c', phone: '12' },
+        ]),
+      { now: new Date() },
+    ).catch((e) => e);
+    expect((error as ValidationError).issues.map((i) => `${i.index}:${i.path}`)).toEqual([
+      '1:row.1.customerId',
+      '2:row.2.phone',
+    ]);
   });
 });
