@@ -59,7 +59,7 @@ export const dataTable: TableDefinition = {
 
 export const tables = [dataTable];
 
-export type FunctionName = 'api' | 'stream' | 'segmentRefresh' | 'dueSteps' | 'sender';
+export type FunctionName = 'api' | 'admin' | 'import' | 'stream' | 'segmentRefresh' | 'dueSteps' | 'sender';
 
 export interface StreamTrigger {
   kind: 'dynamodbStream';
@@ -75,6 +75,12 @@ export interface HttpTrigger {
   kind: 'httpApi';
   /** Routes in API Gateway's `METHOD /path` form; `{proxy+}` catches the rest. */
   routes: string[];
+  /**
+   * `handler`: the function authenticates (shop API keys). `iam`: API Gateway's IAM authorizer
+   * lets only SigV4-signed requests of the account's operators through; locally these routes are
+   * served on the loopback control path only (`npm run shop`).
+   */
+  authorization: 'handler' | 'iam';
 }
 
 export interface ScheduleTrigger {
@@ -87,7 +93,7 @@ export interface ScheduleTrigger {
 
 export interface QueueTrigger {
   kind: 'sqs';
-  queue: 'send';
+  queue: 'send' | 'import';
   batchSize: number;
 }
 
@@ -96,6 +102,8 @@ export type Trigger = StreamTrigger | HttpTrigger | ScheduleTrigger | QueueTrigg
 export type Grant =
   | { kind: 'table'; table: TableDefinition; access: 'read' | 'readWrite' }
   | { kind: 'sendQueue' }
+  /** Read uploads and write reports in the import bucket, and queue an import's continuation. */
+  | { kind: 'importBucket' }
   | { kind: 'sesSend' }
   | { kind: 'snsSms' };
 
@@ -117,8 +125,26 @@ export const functions: FunctionDefinition[] = [
     description: 'Shop-facing HTTP API: events, customers, health',
     timeoutSeconds: 29,
     memoryMb: 1024,
-    trigger: { kind: 'httpApi', routes: ['ANY /v1/{proxy+}'] },
+    trigger: { kind: 'httpApi', routes: ['ANY /v1/{proxy+}'], authorization: 'handler' },
     grants: [{ kind: 'table', table: dataTable, access: 'readWrite' }],
+  },
+  {
+    name: 'admin',
+    entry: 'functions/admin/handler.ts',
+    description: 'Operator routes for shops and API keys (create, list, rotate, revoke), IAM-signed only',
+    timeoutSeconds: 29,
+    memoryMb: 512,
+    trigger: { kind: 'httpApi', routes: ['ANY /admin/{proxy+}'], authorization: 'iam' },
+    grants: [{ kind: 'table', table: dataTable, access: 'readWrite' }],
+  },
+  {
+    name: 'import',
+    entry: 'functions/import/handler.ts',
+    description: 'Imports a shop history file uploaded to imports/<shopId>/ in the import bucket',
+    timeoutSeconds: 900,
+    memoryMb: 1024,
+    trigger: { kind: 'sqs', queue: 'import', batchSize: 1 },
+    grants: [{ kind: 'table', table: dataTable, access: 'readWrite' }, { kind: 'importBucket' }],
   },
   {
     name: 'stream',

@@ -8,6 +8,8 @@ const envSchema = z.object({
   SES_CONFIGURATION_SET: z.string().min(1).optional(),
   /** Set locally: SMS go to this JSON-lines file instead of SNS. */
   SMS_OUTBOX_FILE: z.string().min(1).optional(),
+  /** The import function's own queue, for continuations of long files. */
+  IMPORT_QUEUE_URL: z.string().min(1).optional(),
 });
 
 export type Config = z.infer<typeof envSchema>;

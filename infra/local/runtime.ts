@@ -33,7 +33,6 @@ import { createTables, localClient, startDynamoLocal } from './dynamodb-local.js
 import { lambdaContext, readBody, toApiGatewayEvent } from './gateway.js';
 import { LocalQueue } from './local-queue.js';
 import { LocalScheduler, parseDuration } from './scheduler.js';
-import { shopAdmin } from './shop-admin.js';
 import { StreamPoller } from './stream-poller.js';
 
 export interface RuntimeOptions {
@@ -65,8 +64,11 @@ export interface LocalFacts {
 
 export interface LocalRuntime extends LocalFacts {
   scheduler: LocalScheduler;
-  /** Waits until the stream and the send queue have handed over everything written so far. */
-  settle(): Promise<void>;
+  /**
+   * Waits until the stream and the send queue have handed over everything written so far; fails
+   * after `timeoutMs` per stage (a minute unless told: long enough for a test, not for an import).
+   */
+  settle(timeoutMs?: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -79,6 +81,8 @@ const startSes = createRequire(import.meta.url)('aws-ses-v2-local')
 export const defaultPorts = { api: 4780, dynamodb: 4781, ses: 4782 };
 export const tableName = 'huitou-data';
 export const demoShopId = 'demo';
+/** How long filling the demo shop may take to be applied (DynamoDB Local writes a few hundred items a second). */
+const longSettleMs = 2 * 3_600_000;
 /** The demo shop's history is the same on every machine. */
 const demoSeed = 20261123;
 
@@ -187,6 +191,9 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
     await createTables(dynamodb, [{ def: dataTable, name: tableName }]);
 
     const api = await loadHandler<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>(byName('api'));
+    const admin = await loadHandler<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>(
+      byName('admin'),
+    );
     const streamDef = byName('stream');
     const stream = await loadHandler<DynamoDBStreamEvent, DynamoDBBatchResponse>(streamDef);
     const senderDef = byName('sender');
@@ -212,10 +219,10 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
       deadLetterFile: join(dataDir, 'send-dead-letters.jsonl'),
       log: options.log,
     });
-    const settle = async () => {
-      await poller.drain();
+    const settle = async (timeoutMs?: number) => {
+      await poller.drain(timeoutMs);
       await queue.drain();
-      await poller.drain();
+      await poller.drain(timeoutMs);
     };
 
     const schedules = await Promise.all(
@@ -258,6 +265,10 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
         res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
         res.end(typeof body === 'string' ? body : JSON.stringify(body));
       };
+      const reply = (result: APIGatewayProxyStructuredResultV2) => {
+        res.writeHead(result.statusCode ?? 200, (result.headers ?? {}) as Record<string, string>);
+        res.end(result.body ?? '');
+      };
       try {
         const body = await readBody(req);
         if (body === null) return send(413, { message: 'Request Entity Too Large' });
@@ -278,12 +289,19 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
           await settle();
           return send(200, { now: now().toISOString() });
         }
-        if (path.startsWith('/_local/shops')) return send(...(await shopAdmin(method, path, body)));
+        if (path.startsWith('/_local/shops')) {
+          // The operator's routes, as the IAM authorizer hands them over on AWS; loopback only here.
+          const event = toApiGatewayEvent(req, body, 'ANY /admin/{proxy+}');
+          const result = await admin({
+            ...event,
+            rawPath: `/admin${path.slice('/_local'.length)}`,
+            requestContext: { ...event.requestContext, authorizer: { iam: { userArn: 'local-operator' } } },
+          } as APIGatewayProxyEventV2);
+          return reply(result);
+        }
         const route = matchesHttpRoute(byName('api').trigger as HttpTrigger, method, path);
         if (!route) return send(404, { message: 'Not Found' });
-        const result = await api(toApiGatewayEvent(req, body, route));
-        res.writeHead(result.statusCode ?? 200, (result.headers ?? {}) as Record<string, string>);
-        res.end(result.body ?? '');
+        reply(await api(toApiGatewayEvent(req, body, route)));
       } catch (error) {
         options.log(`local gateway: ${(error as Error).stack ?? error}`);
         send(500, { message: (error as Error).message });
@@ -298,7 +316,7 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
       // DynamoDB Local takes minutes for two years of a shop: the API answers meanwhile.
       if (demo.created && options.demoCustomers)
         void fillDemoShop(options.demoCustomers, options.log)
-          .then(settle)
+          .then(() => settle(longSettleMs))
           .then(() => options.log('demo shop: history applied to the profiles'))
           .catch((error: Error) => options.log(`demo shop: filling stopped: ${error.message}`));
     }

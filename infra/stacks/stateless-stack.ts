@@ -1,5 +1,6 @@
 import { Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -12,13 +13,20 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { HuitouFunction } from '../constructs/huitou-function.js';
 import { type FunctionDefinition, functions, type Grant, type Trigger } from '../wiring.js';
-import type { StatefulStack } from './stateful-stack.js';
+import { importBucketName, type StatefulStack } from './stateful-stack.js';
 
 export interface StatelessProps extends StackProps {
   stateful: StatefulStack;
   projectRoot: string;
   senderDomain: string;
   senderEmail: string;
+}
+
+/** A name as cdk-nag prints it: unresolved account and region appear as their pseudo parameters. */
+function asNagRenders(name: string): string {
+  return name
+    .replace(/\$\{Token\[AWS\.AccountId\.\d+\]\}/, '<AWS::AccountId>')
+    .replace(/\$\{Token\[AWS\.Region\.\d+\]\}/, '<AWS::Region>');
 }
 
 const tableReadActions = [
@@ -112,6 +120,24 @@ export class StatelessStack extends Stack {
         stateful.sendQueue.grantSendMessages(fn);
         fn.addEnvironment('SEND_QUEUE_URL', stateful.sendQueue.queueUrl);
         break;
+      case 'importBucket': {
+        const bucket = `arn:${this.partition}:s3:::${importBucketName(this)}`;
+        fn.addToRolePolicy(
+          new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [`${bucket}/imports/*`] }),
+        );
+        fn.addToRolePolicy(
+          new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: [`${bucket}/reports/*`] }),
+        );
+        stateful.importQueue.grantSendMessages(fn);
+        fn.addEnvironment('IMPORT_QUEUE_URL', stateful.importQueue.queueUrl);
+        for (const prefix of ['imports', 'reports'])
+          Validations.of(fn.node.scope as Construct).acknowledge({
+            id: `AwsSolutions::AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::${asNagRenders(importBucketName(this))}/${prefix}/*]`,
+            reason:
+              'Uploads are read from imports/<shopId>/<file> and reports written to reports/<shopId>/<file>.json of the one import bucket; file names are the shops’ own, so a prefix is the narrowest grant.',
+          });
+        break;
+      }
       case 'sesSend':
         fn.addToRolePolicy(
           new iam.PolicyStatement({
@@ -153,13 +179,15 @@ export class StatelessStack extends Stack {
             path,
             methods: [method as apigw.HttpMethod],
             integration: new HttpLambdaIntegration(`${def.name}Integration`, fn),
+            ...(trigger.authorization === 'iam' ? { authorizer: new HttpIamAuthorizer() } : {}),
           });
         }
-        Validations.of(this.api).acknowledge({
-          id: 'AwsSolutions-APIG4',
-          reason:
-            'Every /v1 route is authenticated in the API handler by the shop API key (hashed, constant-time compared); health and OpenAPI are public on purpose.',
-        });
+        if (trigger.authorization === 'handler')
+          Validations.of(this.api).acknowledge({
+            id: 'AwsSolutions-APIG4',
+            reason:
+              'Every /v1 route is authenticated in the API handler by the shop API key (hashed, constant-time compared); health and OpenAPI are public on purpose. /admin routes use the IAM authorizer.',
+          });
         break;
       case 'dynamodbStream': {
         const table = stateful.tables.get(trigger.table.id);
@@ -196,7 +224,7 @@ export class StatelessStack extends Stack {
       }
       case 'sqs':
         fn.addEventSource(
-          new sources.SqsEventSource(stateful.sendQueue, {
+          new sources.SqsEventSource(trigger.queue === 'send' ? stateful.sendQueue : stateful.importQueue, {
             batchSize: trigger.batchSize,
             reportBatchItemFailures: true,
           }),

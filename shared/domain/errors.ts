@@ -22,8 +22,8 @@ export class NotFoundError extends Error {
 }
 
 export class UnauthorizedError extends Error {
-  constructor() {
-    super('Missing or invalid API key');
+  constructor(message = 'Missing or invalid API key') {
+    super(message);
     this.name = 'UnauthorizedError';
   }
 }
@@ -42,10 +42,10 @@ export class PayloadTooLargeError extends Error {
   }
 }
 
-/** Optimistic-lock conflict: somebody else wrote first; the caller re-reads and tries again. */
+/** The request clashes with what exists: a shop id taken, or a concurrent update that kept winning. */
 export class ConflictError extends Error {
-  constructor(what: string) {
-    super(`Concurrent update of ${what}`);
+  constructor(message: string) {
+    super(message);
     this.name = 'ConflictError';
   }
 }

@@ -2,6 +2,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import {
+  ConflictError,
   NotFoundError,
   PayloadTooLargeError,
   RateLimitedError,
@@ -46,6 +47,8 @@ export function httpErrors(logger: Logger): middy.MiddlewareObj<APIGatewayProxyE
         request.response = json(400, { error: 'invalid_request', issues: error.issues });
       else if (error instanceof UnauthorizedError)
         request.response = json(401, { error: 'unauthorized', message: error.message });
+      else if (error instanceof ConflictError)
+        request.response = json(409, { error: 'conflict', message: error.message });
       else if (error instanceof NotFoundError)
         request.response = json(404, { error: 'not_found', message: error.message });
       else if (error instanceof PayloadTooLargeError)

@@ -102,7 +102,7 @@ export async function changeCustomer(deps: ChangeDeps, change: CustomerChange): 
       events = events.filter((e) => !done.has(e.id));
     }
   }
-  throw new ConflictError(`customer of shop ${shopId}`);
+  throw new ConflictError(`Concurrent update of a customer of shop ${shopId}`);
 }
 
 function resolveId(loaded: Map<string, StoredProfile>, id: string): string {
