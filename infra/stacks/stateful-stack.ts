@@ -32,6 +32,7 @@ export class StatefulStack extends Stack {
   readonly streamFailureQueue: sqs.Queue;
   readonly importBucket: s3.Bucket;
   readonly importQueue: sqs.Queue;
+  readonly importDeadLetterQueue: sqs.Queue;
   readonly alarmTopic: sns.Topic;
   readonly configurationSet: ses.ConfigurationSet;
   readonly sesEvents: sns.Topic;
@@ -64,12 +65,12 @@ export class StatefulStack extends Stack {
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
     });
-    const importDeadLetterQueue = new sqs.Queue(this, 'ImportDeadLetterQueue', {
+    const importDeadLetterQueue = (this.importDeadLetterQueue = new sqs.Queue(this, 'ImportDeadLetterQueue', {
       encryption: sqs.QueueEncryption.KMS,
       encryptionMasterKey: key,
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
-    });
+    }));
     // Uploads and an import's continuations (a long file resumes in a new invocation) queue here.
     this.importQueue = new sqs.Queue(this, 'ImportQueue', {
       encryption: sqs.QueueEncryption.KMS,

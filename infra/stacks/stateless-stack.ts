@@ -90,6 +90,11 @@ export class StatelessStack extends Stack {
       stateful,
     );
     this.queueAlarm(
+      'ImportDeadLetters',
+      stateful.importDeadLetterQueue.metricApproximateNumberOfMessagesVisible(),
+      stateful,
+    );
+    this.queueAlarm(
       'StreamFailures',
       stateful.streamFailureQueue.metricApproximateNumberOfMessagesVisible(),
       stateful,

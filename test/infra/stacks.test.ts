@@ -44,6 +44,43 @@ describe('HuitouData', () => {
     });
   });
 
+  it('keeps uploads in a private, TLS-only, logged bucket whose imports/ uploads queue an import', () => {
+    data.hasResourceProperties('AWS::S3::Bucket', {
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+      LoggingConfiguration: Match.objectLike({ LogFilePrefix: 'import-bucket/' }),
+      LifecycleConfiguration: { Rules: Match.arrayWith([Match.objectLike({ ExpirationInDays: 30 })]) },
+    });
+    data.hasResourceProperties('AWS::S3::BucketPolicy', {
+      PolicyDocument: Match.objectLike({
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      }),
+    });
+    data.hasResourceProperties('Custom::S3BucketNotifications', {
+      NotificationConfiguration: {
+        QueueConfigurations: Match.arrayWith([
+          Match.objectLike({
+            Events: ['s3:ObjectCreated:*'],
+            Filter: {
+              Key: {
+                FilterRules: Match.arrayWith([
+                  { Name: 'suffix', Value: '.csv' },
+                  { Name: 'prefix', Value: 'imports/' },
+                ]),
+              },
+            },
+          }),
+        ]),
+      },
+    });
+  });
+
   it('has a send queue with a dead-letter queue, and an SES configuration set with an event destination', () => {
     data.hasResourceProperties('AWS::SQS::Queue', {
       RedrivePolicy: { maxReceiveCount: 5, deadLetterTargetArn: Match.anyValue() },
@@ -99,8 +136,29 @@ describe('HuitouApp', () => {
   });
 
   it('routes the API to the api handler and alarms on errors and dead letters', () => {
-    app.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'ANY /v1/{proxy+}' });
-    expect(Object.keys(app.findResources('AWS::CloudWatch::Alarm'))).toHaveLength(functions.length + 2);
+    app.hasResourceProperties('AWS::ApiGatewayV2::Route', {
+      RouteKey: 'ANY /v1/{proxy+}',
+      AuthorizationType: 'NONE',
+    });
+    expect(Object.keys(app.findResources('AWS::CloudWatch::Alarm'))).toHaveLength(functions.length + 3);
+  });
+
+  it('lets only IAM-signed requests reach the admin routes', () => {
+    app.hasResourceProperties('AWS::ApiGatewayV2::Route', {
+      RouteKey: 'ANY /admin/{proxy+}',
+      AuthorizationType: 'AWS_IAM',
+    });
+  });
+
+  it('imports uploads from their queue, one file at a time, reading imports/ and writing reports/ only', () => {
+    app.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      BatchSize: 1,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+    const text = JSON.stringify(app.findResources('AWS::IAM::Policy'));
+    expect(text).toContain('/imports/*');
+    expect(text).toContain('/reports/*');
+    expect(text).not.toMatch(/s3:(GetObject\*|List\*|\*)/);
   });
 
   it('grants each function only what the wiring lists: no table access beyond its named indexes', () => {
