@@ -65,22 +65,22 @@ export class StatefulStack extends Stack {
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
     });
-    const importDeadLetterQueue = (this.importDeadLetterQueue = new sqs.Queue(this, 'ImportDeadLetterQueue', {
+    this.importDeadLetterQueue = new sqs.Queue(this, 'ImportDeadLetterQueue', {
       encryption: sqs.QueueEncryption.KMS,
       encryptionMasterKey: key,
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
-    }));
+    });
     // Uploads and an import's continuations (a long file resumes in a new invocation) queue here.
     this.importQueue = new sqs.Queue(this, 'ImportQueue', {
       encryption: sqs.QueueEncryption.KMS,
       encryptionMasterKey: key,
       enforceSSL: true,
       visibilityTimeout: Duration.minutes(16),
-      deadLetterQueue: { queue: importDeadLetterQueue, maxReceiveCount: 3 },
+      deadLetterQueue: { queue: this.importDeadLetterQueue, maxReceiveCount: 3 },
     });
     this.importBucket = this.imports(this.importQueue);
-    for (const dlq of [this.sendDeadLetterQueue, this.streamFailureQueue, importDeadLetterQueue]) {
+    for (const dlq of [this.sendDeadLetterQueue, this.streamFailureQueue, this.importDeadLetterQueue]) {
       Validations.of(dlq).acknowledge({
         id: 'AwsSolutions-SQS3',
         reason: 'This queue is itself a dead-letter / on-failure destination; alarms watch its depth.',
