@@ -27,7 +27,7 @@ const optionalText = z
   .optional()
   .transform((v) => (v ? v : undefined));
 
-export const orderRowSchema = z.object({
+const orderRowSchema = z.object({
   orderId: z.string().trim().min(1).max(128),
   customerId: optionalText,
   phone: optionalText,

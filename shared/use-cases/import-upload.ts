@@ -44,7 +44,7 @@ export interface ImportUploadDeps {
 
 const uploadKey = /^imports\/([a-z0-9-]{2,40})\/([^/]+)$/;
 
-export function reportKeyOf(key: string): string {
+function reportKeyOf(key: string): string {
   return `${key.replace(/^imports\//, 'reports/')}.json`;
 }
 

@@ -8,7 +8,7 @@ import { issuesOf } from './ingest-events.js';
  * Shop and API-key administration: what the operator does, never a shop. On AWS it is served on
  * `/admin` behind API Gateway's IAM authorizer (SigV4); locally by `npm run shop`.
  */
-export const newShopSchema = z.strictObject({
+const newShopSchema = z.strictObject({
   name: z.string().min(1).max(128),
   shopId: z
     .string()

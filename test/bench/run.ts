@@ -229,7 +229,8 @@ if (orderTarget > 0) {
 /**
  * A shop's order export: `count` orders of count/5 customers over three years, most paid, some
  * refunded, some with coupons; seeded, so every run imports the same file. Returns the orders of
- * every 2000th customer as API events, to check the import against.
+ * the customers whose number is a multiple of a twentieth of them (up to twenty, spread over the
+ * file) as API events, to check the import against.
  */
 async function writeOrders(file: string, count: number): Promise<{ customers: string[]; events: unknown[] }> {
   let seed = 12345;
@@ -264,7 +265,7 @@ async function writeOrders(file: string, count: number): Promise<{ customers: st
         : {}),
     };
     if (!out.write(`${JSON.stringify(row)}\n`)) await once(out, 'drain');
-    if (customer % 2000 === 0) {
+    if (customer % Math.max(1, Math.floor(customers / 20)) === 0) {
       sampleCustomers.add(row.customerId);
       sampleEvents.push(...apiEventsOf(row));
     }
