@@ -46,46 +46,19 @@ export class StatefulStack extends Stack {
       description: 'Encrypts huitou queues and topics',
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    this.sendDeadLetterQueue = new sqs.Queue(this, 'SendDeadLetterQueue', {
-      encryption: sqs.QueueEncryption.KMS,
-      encryptionMasterKey: key,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    this.sendQueue = new sqs.Queue(this, 'SendQueue', {
-      encryption: sqs.QueueEncryption.KMS,
-      encryptionMasterKey: key,
-      enforceSSL: true,
+    this.sendDeadLetterQueue = this.failureQueue('SendDeadLetterQueue', key);
+    this.sendQueue = this.queue('SendQueue', key, {
       visibilityTimeout: Duration.seconds(180),
       deadLetterQueue: { queue: this.sendDeadLetterQueue, maxReceiveCount: 5 },
     });
-    this.streamFailureQueue = new sqs.Queue(this, 'StreamFailureQueue', {
-      encryption: sqs.QueueEncryption.KMS,
-      encryptionMasterKey: key,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    this.importDeadLetterQueue = new sqs.Queue(this, 'ImportDeadLetterQueue', {
-      encryption: sqs.QueueEncryption.KMS,
-      encryptionMasterKey: key,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
+    this.streamFailureQueue = this.failureQueue('StreamFailureQueue', key);
+    this.importDeadLetterQueue = this.failureQueue('ImportDeadLetterQueue', key);
     // Uploads and an import's continuations (a long file resumes in a new invocation) queue here.
-    this.importQueue = new sqs.Queue(this, 'ImportQueue', {
-      encryption: sqs.QueueEncryption.KMS,
-      encryptionMasterKey: key,
-      enforceSSL: true,
+    this.importQueue = this.queue('ImportQueue', key, {
       visibilityTimeout: Duration.minutes(16),
       deadLetterQueue: { queue: this.importDeadLetterQueue, maxReceiveCount: 3 },
     });
     this.importBucket = this.imports(this.importQueue);
-    for (const dlq of [this.sendDeadLetterQueue, this.streamFailureQueue, this.importDeadLetterQueue]) {
-      Validations.of(dlq).acknowledge({
-        id: 'AwsSolutions-SQS3',
-        reason: 'This queue is itself a dead-letter / on-failure destination; alarms watch its depth.',
-      });
-    }
 
     this.alarmTopic = new sns.Topic(this, 'AlarmTopic', { masterKey: key, enforceSSL: true });
     if (props.alarmEmail)
@@ -112,6 +85,26 @@ export class StatefulStack extends Stack {
         ses.EmailSendingEvent.REJECT,
       ],
     });
+  }
+
+  /** Every huitou queue is KMS-encrypted with the messaging key and refuses plain HTTP. */
+  private queue(id: string, key: kms.IKey, props: sqs.QueueProps = {}): sqs.Queue {
+    return new sqs.Queue(this, id, {
+      encryption: sqs.QueueEncryption.KMS,
+      encryptionMasterKey: key,
+      enforceSSL: true,
+      ...props,
+    });
+  }
+
+  /** A dead-letter or on-failure destination: kept two weeks, watched by an alarm, no DLQ of its own. */
+  private failureQueue(id: string, key: kms.IKey): sqs.Queue {
+    const queue = this.queue(id, key, { retentionPeriod: Duration.days(14) });
+    Validations.of(queue).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: 'This queue is itself a dead-letter / on-failure destination; alarms watch its depth.',
+    });
+    return queue;
   }
 
   /**

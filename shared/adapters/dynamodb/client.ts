@@ -7,25 +7,18 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
  */
 export const consumedCapacity = { read: 0, write: 0 };
 
+/** By the low-level command name, which document-client commands also carry. */
 const capacityKinds: Record<string, 'read' | 'write'> = {
   PutItem: 'write',
   UpdateItem: 'write',
   DeleteItem: 'write',
   BatchWriteItem: 'write',
   TransactWriteItems: 'write',
-  Put: 'write',
-  Update: 'write',
-  Delete: 'write',
-  BatchWrite: 'write',
-  TransactWrite: 'write',
   GetItem: 'read',
   BatchGetItem: 'read',
   TransactGetItems: 'read',
   Query: 'read',
   Scan: 'read',
-  Get: 'read',
-  BatchGet: 'read',
-  TransactGet: 'read',
 };
 
 function meterCapacity(client: DynamoDBClient): void {
