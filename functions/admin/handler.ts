@@ -10,7 +10,7 @@ import { UnauthorizedError } from '../../shared/domain/errors.js';
 import { httpErrors, json, jsonBody } from '../../shared/http/responses.js';
 import { type Route, router } from '../../shared/http/router.js';
 import { observability } from '../../shared/observability.js';
-import { addKey, addShop, listKeys, listShops, revokeKey } from '../../shared/use-cases/shop-admin.js';
+import { addKey, addShop, listKeys, listShops, revokeKey } from '../../shared/use-cases/shops/shop-admin.js';
 
 const { logger, tracer } = observability('admin');
 const config = loadConfig();

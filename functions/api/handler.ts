@@ -12,21 +12,21 @@ import { DynamoShopStore } from '../../shared/adapters/dynamodb/shop-store.js';
 import { now } from '../../shared/clock.js';
 import { loadConfig } from '../../shared/config.js';
 import { ValidationError } from '../../shared/domain/errors.js';
-import { eventExpiry } from '../../shared/domain/profile.js';
-import type { ShopSettings } from '../../shared/domain/shop.js';
+import { eventExpiry } from '../../shared/domain/customers/profile.js';
+import type { ShopSettings } from '../../shared/domain/shops/shop.js';
 import { openApiDocument } from '../../shared/http/openapi.js';
 import { httpErrors, json, jsonBody } from '../../shared/http/responses.js';
 import { type Route, router } from '../../shared/http/router.js';
 import { observability } from '../../shared/observability.js';
-import { authenticate, enforceRateLimit } from '../../shared/use-cases/api-keys.js';
+import { authenticate, enforceRateLimit } from '../../shared/use-cases/shops/api-keys.js';
 import {
   customerIdSchema,
   eraseCustomer,
   getCustomer,
   putCustomer,
-} from '../../shared/use-cases/customers.js';
-import { ingestEvents } from '../../shared/use-cases/ingest-events.js';
-import { ingestSegment } from '../../shared/use-cases/segment-intake.js';
+} from '../../shared/use-cases/customers/customers.js';
+import { ingestEvents } from '../../shared/use-cases/customers/ingest-events.js';
+import { ingestSegment } from '../../shared/use-cases/intake/ingest-segment.js';
 
 const { logger, metrics, tracer } = observability('api');
 const config = loadConfig();

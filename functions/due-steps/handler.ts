@@ -9,7 +9,7 @@ import { SqsSendQueue } from '../../shared/adapters/sqs/send-queue.js';
 import { now } from '../../shared/clock.js';
 import { loadConfig } from '../../shared/config.js';
 import { observability } from '../../shared/observability.js';
-import { runDueSteps } from '../../shared/use-cases/run-due-steps.js';
+import { runDueSteps } from '../../shared/use-cases/journeys/run-due-steps.js';
 
 const { logger, tracer } = observability('due-steps');
 const config = loadConfig();

@@ -14,7 +14,7 @@ import { SqsImportContinuations } from '../../shared/adapters/sqs/import-continu
 import { now } from '../../shared/clock.js';
 import { loadConfig } from '../../shared/config.js';
 import { observability } from '../../shared/observability.js';
-import { jobsOf, runImportUpload } from '../../shared/use-cases/import-upload.js';
+import { jobsOf, runImportUpload } from '../../shared/use-cases/intake/import-upload.js';
 
 const { logger, tracer } = observability('import');
 const config = loadConfig();

@@ -8,7 +8,7 @@ import { DynamoShopStore } from '../../shared/adapters/dynamodb/shop-store.js';
 import { now } from '../../shared/clock.js';
 import { loadConfig } from '../../shared/config.js';
 import { observability } from '../../shared/observability.js';
-import { refreshDueShops } from '../../shared/use-cases/refresh-segments.js';
+import { refreshDueShops } from '../../shared/use-cases/segments/refresh-segments.js';
 
 const { logger, tracer } = observability('segment-refresh');
 const config = loadConfig();

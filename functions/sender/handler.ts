@@ -9,13 +9,13 @@ import { z } from 'zod';
 import { createDocumentClient } from '../../shared/adapters/dynamodb/client.js';
 import { DynamoSendLedger } from '../../shared/adapters/dynamodb/send-ledger.js';
 import { SesEmailChannel } from '../../shared/adapters/ses/email-channel.js';
-import { SmsOutboxChannel } from '../../shared/adapters/sms-outbox.js';
+import { SmsOutboxChannel } from '../../shared/adapters/files/sms-outbox.js';
 import { SnsSmsChannel } from '../../shared/adapters/sns/sms-channel.js';
 import { now } from '../../shared/clock.js';
 import { loadConfig } from '../../shared/config.js';
-import type { OutgoingMessage } from '../../shared/domain/messages.js';
+import type { OutgoingMessage } from '../../shared/domain/sending/messages.js';
 import { observability } from '../../shared/observability.js';
-import { sendMessage } from '../../shared/use-cases/send-message.js';
+import { sendMessage } from '../../shared/use-cases/sending/send-message.js';
 
 const { logger, tracer } = observability('sender');
 const config = loadConfig();

@@ -8,10 +8,10 @@ import { DynamoShopStore } from '../../shared/adapters/dynamodb/shop-store.js';
 import { eventOfRecord } from '../../shared/adapters/dynamodb/stream-records.js';
 import { now } from '../../shared/clock.js';
 import { loadConfig } from '../../shared/config.js';
-import type { StoredEvent } from '../../shared/domain/events.js';
+import type { StoredEvent } from '../../shared/domain/customers/events.js';
 import { observability } from '../../shared/observability.js';
-import { applyNewEvents } from '../../shared/use-cases/apply-events.js';
-import { shopSettingsCache } from '../../shared/use-cases/shop-settings-cache.js';
+import { applyNewEvents } from '../../shared/use-cases/customers/apply-events.js';
+import { shopSettingsCache } from '../../shared/adapters/cache/shop-settings-cache.js';
 
 const { logger, tracer } = observability('stream');
 const config = loadConfig();

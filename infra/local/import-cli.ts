@@ -5,7 +5,7 @@ import { importDeps } from '../../shared/adapters/dynamodb/import-deps.js';
 import { DynamoShopStore } from '../../shared/adapters/dynamodb/shop-store.js';
 import { importFormatOf, importRows } from '../../shared/adapters/files/import-rows.js';
 import { ValidationError } from '../../shared/domain/errors.js';
-import { importHistory } from '../../shared/use-cases/import-history.js';
+import { importHistory } from '../../shared/use-cases/intake/import-history.js';
 import { localFacts } from './control-client.js';
 
 /** `npm run import -- --shop <shop> FILE`: order history (CSV with a header, or JSON lines) into a running local stack. */

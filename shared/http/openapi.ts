@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { shopEventSchema } from '../domain/events.js';
-import { traitsSchema } from '../use-cases/customers.js';
+import { shopEventSchema } from '../domain/customers/events.js';
+import { traitsSchema } from '../use-cases/customers/customers.js';
 
 const error = {
   type: 'object',

@@ -37,12 +37,12 @@ import { importDeps } from '../../shared/adapters/dynamodb/import-deps.js';
 import { DynamoShopStore } from '../../shared/adapters/dynamodb/shop-store.js';
 import { importRows } from '../../shared/adapters/files/import-rows.js';
 import { chunk } from '../../shared/domain/collections.js';
-import type { StoredEvent } from '../../shared/domain/events.js';
-import { applyEvents, newProfile } from '../../shared/domain/profile.js';
-import type { ShopSettings } from '../../shared/domain/shop.js';
-import { createShop } from '../../shared/use-cases/api-keys.js';
-import { importHistory } from '../../shared/use-cases/import-history.js';
-import { normalizeBatch } from '../../shared/use-cases/ingest-events.js';
+import type { StoredEvent } from '../../shared/domain/customers/events.js';
+import { applyEvents, newProfile } from '../../shared/domain/customers/profile.js';
+import type { ShopSettings } from '../../shared/domain/shops/shop.js';
+import { createShop } from '../../shared/use-cases/shops/api-keys.js';
+import { importHistory } from '../../shared/use-cases/intake/import-history.js';
+import { normalizeBatch } from '../../shared/use-cases/customers/ingest-events.js';
 
 if (!process.env.HUITOU_MEASURE_CAPACITY)
   throw new Error('run through `npm run bench`, which meters capacity');

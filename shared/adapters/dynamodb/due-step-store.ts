@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { DeleteCommand, type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { minuteKey } from '../../domain/schedule.js';
-import type { DueStep, DueStepStore } from '../../ports/messaging.js';
+import { minuteKey } from '../../domain/shops/schedule.js';
+import type { DueStep, DueStepStore } from '../../ports/sending/messaging.js';
 import { queryAll } from './batch.js';
 
 /**

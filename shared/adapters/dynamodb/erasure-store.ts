@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { BatchWriteCommand, type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { chunk } from '../../domain/collections.js';
-import type { StoredProfile } from '../../ports/profile-store.js';
-import type { ErasureStore } from '../../use-cases/customers.js';
+import type { StoredProfile } from '../../ports/customers/profile-store.js';
+import type { ErasureStore } from '../../use-cases/customers/customers.js';
 import { queryAll } from './batch.js';
 import { customerPk, keys } from './keys.js';
 

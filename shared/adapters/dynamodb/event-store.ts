@@ -1,7 +1,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import type { StoredEvent } from '../../domain/events.js';
-import type { AppendResult, EventStore } from '../../ports/event-store.js';
+import type { StoredEvent } from '../../domain/customers/events.js';
+import type { AppendResult, EventStore } from '../../ports/customers/event-store.js';
 import { customerPk, eventSortKey, keys } from './keys.js';
 
 /** The stored form of an event; `expiresAt` (seconds) lets DynamoDB TTL drop raw browsing. */

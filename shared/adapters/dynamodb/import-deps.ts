@@ -1,8 +1,8 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { now } from '../../clock.js';
-import { eventExpiry } from '../../domain/profile.js';
-import type { ShopSettings } from '../../domain/shop.js';
-import type { ImportDeps } from '../../use-cases/import-history.js';
+import { eventExpiry } from '../../domain/customers/profile.js';
+import type { ShopSettings } from '../../domain/shops/shop.js';
+import type { ImportDeps } from '../../use-cases/intake/import-history.js';
 import { DynamoEventStore } from './event-store.js';
 import { DynamoProfileStore } from './profile-store.js';
 

@@ -1,14 +1,14 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import type { IdentityKey } from '../../domain/identity.js';
-import type { Profile } from '../../domain/profile.js';
+import type { IdentityKey } from '../../domain/customers/identity.js';
+import type { Profile } from '../../domain/customers/profile.js';
 import {
   type CommitResult,
   identityKey,
   type ProfileCommit,
   type ProfileStore,
   type StoredProfile,
-} from '../../ports/profile-store.js';
+} from '../../ports/customers/profile-store.js';
 import { batchGet } from './batch.js';
 import { eventItem } from './event-store.js';
 import { keys } from './keys.js';

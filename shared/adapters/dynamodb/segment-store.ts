@@ -1,7 +1,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { ProfileStats } from '../../domain/profile.js';
-import type { SegmentCandidate, SegmentStore } from '../../ports/segment-store.js';
+import type { ProfileStats } from '../../domain/customers/profile.js';
+import type { SegmentCandidate, SegmentStore } from '../../ports/segments/segment-store.js';
 import { queryPages } from './batch.js';
 import { customerShards, keys, valueShardPk } from './keys.js';
 

@@ -1,7 +1,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { OutgoingMessage } from '../../domain/messages.js';
-import type { SendLedger } from '../../ports/messaging.js';
+import type { OutgoingMessage } from '../../domain/sending/messages.js';
+import type { SendLedger } from '../../ports/sending/messaging.js';
 import { customerPk } from './keys.js';
 
 function sendKey(m: OutgoingMessage) {

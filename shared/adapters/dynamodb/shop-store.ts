@@ -1,7 +1,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { ShopSettings } from '../../domain/shop.js';
-import type { ApiKeyRecord, ShopStore } from '../../ports/shop-store.js';
+import type { ShopSettings } from '../../domain/shops/shop.js';
+import type { ApiKeyRecord, ShopStore } from '../../ports/shops/shop-store.js';
 import { queryAll } from './batch.js';
 import { keys } from './keys.js';
 

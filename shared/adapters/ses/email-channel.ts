@@ -4,8 +4,8 @@ import {
   type SESv2Client,
   SendEmailCommand,
 } from '@aws-sdk/client-sesv2';
-import { type OutgoingMessage, PermanentSendError } from '../../domain/messages.js';
-import type { MessageChannel } from '../../ports/messaging.js';
+import { type OutgoingMessage, PermanentSendError } from '../../domain/sending/messages.js';
+import type { MessageChannel } from '../../ports/sending/messaging.js';
 
 /** Email through SES v2. Tags carry the send's ids so configuration-set events map back to it. */
 export class SesEmailChannel implements MessageChannel {

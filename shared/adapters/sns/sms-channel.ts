@@ -1,6 +1,6 @@
 import { InvalidParameterException, PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
-import { type OutgoingMessage, PermanentSendError } from '../../domain/messages.js';
-import type { MessageChannel } from '../../ports/messaging.js';
+import { type OutgoingMessage, PermanentSendError } from '../../domain/sending/messages.js';
+import type { MessageChannel } from '../../ports/sending/messaging.js';
 
 /** SMS through SNS direct publish to a phone number, transactional so it is not throttled as marketing. */
 export class SnsSmsChannel implements MessageChannel {

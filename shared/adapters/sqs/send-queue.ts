@@ -1,7 +1,7 @@
 import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { chunk } from '../../domain/collections.js';
-import type { OutgoingMessage } from '../../domain/messages.js';
-import type { SendQueue } from '../../ports/messaging.js';
+import type { OutgoingMessage } from '../../domain/sending/messages.js';
+import type { SendQueue } from '../../ports/sending/messaging.js';
 
 export class SqsSendQueue implements SendQueue {
   constructor(

@@ -1,4 +1,4 @@
-import type { ProfileStats } from '../profile.js';
+import type { ProfileStats } from '../customers/profile.js';
 
 /**
  * Segments that change with the passing of time, not only with events, so the nightly refresh

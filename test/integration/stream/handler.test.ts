@@ -16,12 +16,12 @@ import { createDocumentClient } from '../../../shared/adapters/dynamodb/client.j
 import { DynamoEventStore } from '../../../shared/adapters/dynamodb/event-store.js';
 import { DynamoProfileStore } from '../../../shared/adapters/dynamodb/profile-store.js';
 import { DynamoShopStore } from '../../../shared/adapters/dynamodb/shop-store.js';
-import type { StoredEvent } from '../../../shared/domain/events.js';
-import { applyEvents, newProfile } from '../../../shared/domain/profile.js';
-import { defaultShopSettings } from '../../../shared/domain/shop.js';
-import type { ProfileStore } from '../../../shared/ports/profile-store.js';
-import { applyNewEvents } from '../../../shared/use-cases/apply-events.js';
-import { normalizeBatch } from '../../../shared/use-cases/ingest-events.js';
+import type { StoredEvent } from '../../../shared/domain/customers/events.js';
+import { applyEvents, newProfile } from '../../../shared/domain/customers/profile.js';
+import { defaultShopSettings } from '../../../shared/domain/shops/shop.js';
+import type { ProfileStore } from '../../../shared/ports/customers/profile-store.js';
+import { applyNewEvents } from '../../../shared/use-cases/customers/apply-events.js';
+import { normalizeBatch } from '../../../shared/use-cases/customers/ingest-events.js';
 import { stack, useStackDynamoDb } from '../../support/api.js';
 import { orderPaid, orderPlaced, orderRefunded, pageViewed } from '../../support/events.js';
 

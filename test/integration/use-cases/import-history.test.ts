@@ -3,8 +3,8 @@ import { createDocumentClient } from '../../../shared/adapters/dynamodb/client.j
 import { importDeps } from '../../../shared/adapters/dynamodb/import-deps.js';
 import { DynamoShopStore } from '../../../shared/adapters/dynamodb/shop-store.js';
 import { ValidationError } from '../../../shared/domain/errors.js';
-import type { ShopSettings } from '../../../shared/domain/shop.js';
-import { type ImportDeps, importHistory } from '../../../shared/use-cases/import-history.js';
+import type { ShopSettings } from '../../../shared/domain/shops/shop.js';
+import { type ImportDeps, importHistory } from '../../../shared/use-cases/intake/import-history.js';
 import { call, newShop, type Shop, settle, stack, useStackDynamoDb } from '../../support/api.js';
 import { orderPaid, orderPlaced, orderRefunded } from '../../support/events.js';
 

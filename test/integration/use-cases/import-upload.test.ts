@@ -10,7 +10,7 @@ import {
   jobsOf,
   runImportUpload,
   type UploadReport,
-} from '../../../shared/use-cases/import-upload.js';
+} from '../../../shared/use-cases/intake/import-upload.js';
 import { call, newShop, type Shop, settle, stack, useStackDynamoDb } from '../../support/api.js';
 
 /** The bucket side of an upload (S3 in the cloud; its adapter has its own unit test). */

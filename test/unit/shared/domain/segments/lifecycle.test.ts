@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { emptyActivity, summarize } from '../../../../../shared/domain/profile.js';
-import { isNightlyRefreshDue } from '../../../../../shared/domain/schedule.js';
+import { emptyActivity, summarize } from '../../../../../shared/domain/customers/profile.js';
+import { isNightlyRefreshDue } from '../../../../../shared/domain/shops/schedule.js';
 import { activityLevel, lifecycleStage } from '../../../../../shared/domain/segments/lifecycle.js';
 
 const now = new Date('2026-11-23T00:00:00.000Z');

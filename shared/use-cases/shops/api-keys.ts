@@ -1,7 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { RateLimitedError, UnauthorizedError } from '../domain/errors.js';
-import { defaultShopSettings, type ShopSettings } from '../domain/shop.js';
-import type { ApiKeyRecord, ShopStore } from '../ports/shop-store.js';
+import { RateLimitedError, UnauthorizedError } from '../../domain/errors.js';
+import { defaultShopSettings, type ShopSettings } from '../../domain/shops/shop.js';
+import type { ApiKeyRecord, ShopStore } from '../../ports/shops/shop-store.js';
 
 const keyPrefixLength = 12;
 

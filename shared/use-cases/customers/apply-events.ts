@@ -1,7 +1,7 @@
-import { chunk } from '../domain/collections.js';
-import type { StoredEvent } from '../domain/events.js';
-import type { IdentityKey } from '../domain/identity.js';
-import type { ShopSettings } from '../domain/shop.js';
+import { chunk } from '../../domain/collections.js';
+import type { StoredEvent } from '../../domain/customers/events.js';
+import type { IdentityKey } from '../../domain/customers/identity.js';
+import type { ShopSettings } from '../../domain/shops/shop.js';
 import { type ChangeDeps, changeCustomer } from './change-customer.js';
 
 export interface ApplyEventsDeps extends ChangeDeps {

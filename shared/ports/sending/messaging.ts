@@ -1,4 +1,4 @@
-import type { OutgoingMessage } from '../domain/messages.js';
+import type { OutgoingMessage } from '../../domain/sending/messages.js';
 
 export interface MessageChannel {
   /** Hands the message to the provider; returns the provider's message id. */

@@ -1,4 +1,4 @@
-import type { ProfileStats } from '../domain/profile.js';
+import type { ProfileStats } from '../../domain/customers/profile.js';
 
 export interface SegmentCandidate {
   customerId: string;

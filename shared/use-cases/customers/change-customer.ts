@@ -1,9 +1,9 @@
-import { ConflictError } from '../domain/errors.js';
-import type { StoredEvent } from '../domain/events.js';
-import { derivedCustomerId, type IdentityKey } from '../domain/identity.js';
-import { applyEvents, mergeProfiles, newProfile, type Profile, type Traits } from '../domain/profile.js';
-import type { ShopSettings } from '../domain/shop.js';
-import { identityKey, type ProfileStore, type StoredProfile } from '../ports/profile-store.js';
+import { ConflictError } from '../../domain/errors.js';
+import type { StoredEvent } from '../../domain/customers/events.js';
+import { derivedCustomerId, type IdentityKey } from '../../domain/customers/identity.js';
+import { applyEvents, mergeProfiles, newProfile, type Profile, type Traits } from '../../domain/customers/profile.js';
+import type { ShopSettings } from '../../domain/shops/shop.js';
+import { identityKey, type ProfileStore, type StoredProfile } from '../../ports/customers/profile-store.js';
 
 export interface CustomerChange {
   settings: ShopSettings;

@@ -1,14 +1,14 @@
 import { z } from 'zod';
-import { chunk } from '../domain/collections.js';
-import { type FieldIssue, ValidationError } from '../domain/errors.js';
-import type { StoredEvent } from '../domain/events.js';
-import type { Traits } from '../domain/profile.js';
-import type { ShopSettings } from '../domain/shop.js';
-import type { EventStore } from '../ports/event-store.js';
-import { identitiesOf } from './apply-events.js';
-import { type ChangeDeps, changeCustomer } from './change-customer.js';
-import { type CustomerTraits, customerIdSchema, parseTraits } from './customers.js';
-import { issuesOf, normalizeBatch } from './ingest-events.js';
+import { chunk } from '../../domain/collections.js';
+import { type FieldIssue, ValidationError } from '../../domain/errors.js';
+import type { StoredEvent } from '../../domain/customers/events.js';
+import type { Traits } from '../../domain/customers/profile.js';
+import type { ShopSettings } from '../../domain/shops/shop.js';
+import type { EventStore } from '../../ports/customers/event-store.js';
+import { identitiesOf } from '../customers/apply-events.js';
+import { type ChangeDeps, changeCustomer } from '../customers/change-customer.js';
+import { type CustomerTraits, customerIdSchema, parseTraits } from '../customers/customers.js';
+import { issuesOf, normalizeBatch } from '../customers/ingest-events.js';
 
 /**
  * A shop's history, one row each:

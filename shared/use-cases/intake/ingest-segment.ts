@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { type FieldIssue, ValidationError } from '../domain/errors.js';
-import type { ShopSettings } from '../domain/shop.js';
-import type { EventStore } from '../ports/event-store.js';
-import type { ChangeDeps } from './change-customer.js';
-import { putCustomer } from './customers.js';
-import { issuesOf, maxEventsPerBatch, normalizeBatch } from './ingest-events.js';
+import { type FieldIssue, ValidationError } from '../../domain/errors.js';
+import type { ShopSettings } from '../../domain/shops/shop.js';
+import type { EventStore } from '../../ports/customers/event-store.js';
+import type { ChangeDeps } from '../customers/change-customer.js';
+import { putCustomer } from '../customers/customers.js';
+import { issuesOf, maxEventsPerBatch, normalizeBatch } from '../customers/ingest-events.js';
 
 /**
  * The Segment tracking spec (identify, track, page, batch), as sent by Segment or RudderStack

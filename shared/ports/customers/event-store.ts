@@ -1,4 +1,4 @@
-import type { StoredEvent } from '../domain/events.js';
+import type { StoredEvent } from '../../domain/customers/events.js';
 
 export interface AppendResult {
   accepted: number;

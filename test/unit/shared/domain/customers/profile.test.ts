@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import type { StoredEvent } from '../../../../shared/domain/events.js';
+import type { StoredEvent } from '../../../../../shared/domain/customers/events.js';
 import {
   applyEvents,
   maxTrackedViews,
   mergeProfiles,
   newProfile,
-} from '../../../../shared/domain/profile.js';
-import { defaultShopSettings } from '../../../../shared/domain/shop.js';
+} from '../../../../../shared/domain/customers/profile.js';
+import { defaultShopSettings } from '../../../../../shared/domain/shops/shop.js';
 
 const settings = defaultShopSettings('tea', 'Tea House', '2026-01-01T00:00:00.000Z');
 const base = { shopId: 'tea', receivedAt: '2026-11-01T00:00:00.000Z', customerId: 'c1' };

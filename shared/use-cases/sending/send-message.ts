@@ -1,5 +1,5 @@
-import { type OutgoingMessage, PermanentSendError, type SendOutcome } from '../domain/messages.js';
-import type { MessageChannel, SendLedger } from '../ports/messaging.js';
+import { type OutgoingMessage, PermanentSendError, type SendOutcome } from '../../domain/sending/messages.js';
+import type { MessageChannel, SendLedger } from '../../ports/sending/messaging.js';
 
 export interface SendDeps {
   ledger: SendLedger;

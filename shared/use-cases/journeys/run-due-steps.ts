@@ -1,5 +1,5 @@
-import { minuteKey } from '../domain/schedule.js';
-import type { DueStepStore, SendQueue } from '../ports/messaging.js';
+import { minuteKey } from '../../domain/shops/schedule.js';
+import type { DueStepStore, SendQueue } from '../../ports/sending/messaging.js';
 
 /**
  * Primary course: find the steps due in the scheduled minute, queue their messages, then remove

@@ -1,6 +1,6 @@
-import { NotFoundError } from '../domain/errors.js';
-import type { ShopSettings } from '../domain/shop.js';
-import type { ShopStore } from '../ports/shop-store.js';
+import { NotFoundError } from '../../domain/errors.js';
+import type { ShopSettings } from '../../domain/shops/shop.js';
+import type { ShopStore } from '../../ports/shops/shop-store.js';
 
 const ttlMs = 60_000;
 

@@ -1,15 +1,15 @@
 import { z } from 'zod';
-import { type FieldIssue, ValidationError } from '../domain/errors.js';
+import { type FieldIssue, ValidationError } from '../../domain/errors.js';
 import {
   earliestOccurredAt,
   maxClockSkewMs,
   type ShopEvent,
   type StoredEvent,
   shopEventSchema,
-} from '../domain/events.js';
-import { normalizeEmail, normalizePhone } from '../domain/identity.js';
-import type { ShopSettings } from '../domain/shop.js';
-import type { AppendResult, EventStore } from '../ports/event-store.js';
+} from '../../domain/customers/events.js';
+import { normalizeEmail, normalizePhone } from '../../domain/customers/identity.js';
+import type { ShopSettings } from '../../domain/shops/shop.js';
+import type { AppendResult, EventStore } from '../../ports/customers/event-store.js';
 
 export const maxEventsPerBatch = 100;
 

@@ -1,6 +1,6 @@
-import type { StoredEvent } from '../domain/events.js';
-import type { IdentityKey } from '../domain/identity.js';
-import type { Profile } from '../domain/profile.js';
+import type { StoredEvent } from '../../domain/customers/events.js';
+import type { IdentityKey } from '../../domain/customers/identity.js';
+import type { Profile } from '../../domain/customers/profile.js';
 
 export interface StoredProfile {
   profile: Profile;

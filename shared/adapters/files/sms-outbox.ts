@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { appendFile, mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import type { OutgoingMessage } from '../domain/messages.js';
-import type { MessageChannel } from '../ports/messaging.js';
+import type { OutgoingMessage } from '../../domain/sending/messages.js';
+import type { MessageChannel } from '../../ports/sending/messaging.js';
 
 /** SMS written to a JSON-lines file instead of a phone: the local stack's SMS provider. */
 export class SmsOutboxChannel implements MessageChannel {

@@ -1,8 +1,8 @@
-import { isNightlyRefreshDue } from '../domain/schedule.js';
-import { timeSegments } from '../domain/segments/lifecycle.js';
-import type { ShopSettings } from '../domain/shop.js';
-import type { SegmentStore } from '../ports/segment-store.js';
-import type { ShopStore } from '../ports/shop-store.js';
+import { isNightlyRefreshDue } from '../../domain/shops/schedule.js';
+import { timeSegments } from '../../domain/segments/lifecycle.js';
+import type { ShopSettings } from '../../domain/shops/shop.js';
+import type { SegmentStore } from '../../ports/segments/segment-store.js';
+import type { ShopStore } from '../../ports/shops/shop-store.js';
 
 export interface RefreshReport {
   shopId: string;

@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
-import { type FieldIssue, ValidationError } from '../domain/errors.js';
-import type { ShopSettings } from '../domain/shop.js';
+import { type FieldIssue, ValidationError } from '../../domain/errors.js';
+import type { ShopSettings } from '../../domain/shops/shop.js';
 import { type ImportDeps, type ImportReport, importHistory } from './import-history.js';
 
 /**

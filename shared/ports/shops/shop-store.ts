@@ -1,4 +1,4 @@
-import type { ShopSettings } from '../domain/shop.js';
+import type { ShopSettings } from '../../domain/shops/shop.js';
 
 export interface ApiKeyRecord {
   shopId: string;

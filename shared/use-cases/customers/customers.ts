@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import { NotFoundError, ValidationError } from '../domain/errors.js';
-import type { StoredEvent } from '../domain/events.js';
-import { normalizeEmail, normalizePhone } from '../domain/identity.js';
-import type { Profile, Traits } from '../domain/profile.js';
-import type { ShopSettings } from '../domain/shop.js';
-import type { EventStore } from '../ports/event-store.js';
-import type { ProfileStore, StoredProfile } from '../ports/profile-store.js';
+import { NotFoundError, ValidationError } from '../../domain/errors.js';
+import type { StoredEvent } from '../../domain/customers/events.js';
+import { normalizeEmail, normalizePhone } from '../../domain/customers/identity.js';
+import type { Profile, Traits } from '../../domain/customers/profile.js';
+import type { ShopSettings } from '../../domain/shops/shop.js';
+import type { EventStore } from '../../ports/customers/event-store.js';
+import type { ProfileStore, StoredProfile } from '../../ports/customers/profile-store.js';
 import { identitiesOf } from './apply-events.js';
 import { type ChangeDeps, changeCustomer } from './change-customer.js';
 import { issuesOf } from './ingest-events.js';
