@@ -11,14 +11,13 @@ import { DynamoProfileStore } from '../../shared/adapters/dynamodb/profile-store
 import { DynamoShopStore } from '../../shared/adapters/dynamodb/shop-store.js';
 import { now } from '../../shared/clock.js';
 import { loadConfig } from '../../shared/config.js';
-import { ValidationError } from '../../shared/domain/errors.js';
 import { eventExpiry } from '../../shared/domain/customers/profile.js';
+import { ValidationError } from '../../shared/domain/errors.js';
 import type { ShopSettings } from '../../shared/domain/shops/shop.js';
 import { openApiDocument } from '../../shared/http/openapi.js';
 import { httpErrors, json, jsonBody } from '../../shared/http/responses.js';
 import { type Route, router } from '../../shared/http/router.js';
 import { observability } from '../../shared/observability.js';
-import { authenticate, enforceRateLimit } from '../../shared/use-cases/shops/api-keys.js';
 import {
   customerIdSchema,
   eraseCustomer,
@@ -27,6 +26,7 @@ import {
 } from '../../shared/use-cases/customers/customers.js';
 import { ingestEvents } from '../../shared/use-cases/customers/ingest-events.js';
 import { ingestSegment } from '../../shared/use-cases/intake/ingest-segment.js';
+import { authenticate, enforceRateLimit } from '../../shared/use-cases/shops/api-keys.js';
 
 const { logger, metrics, tracer } = observability('api');
 const config = loadConfig();

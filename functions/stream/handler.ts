@@ -2,6 +2,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import middy from '@middy/core';
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
+import { shopSettingsCache } from '../../shared/adapters/cache/shop-settings-cache.js';
 import { createDocumentClient } from '../../shared/adapters/dynamodb/client.js';
 import { DynamoProfileStore } from '../../shared/adapters/dynamodb/profile-store.js';
 import { DynamoShopStore } from '../../shared/adapters/dynamodb/shop-store.js';
@@ -11,7 +12,6 @@ import { loadConfig } from '../../shared/config.js';
 import type { StoredEvent } from '../../shared/domain/customers/events.js';
 import { observability } from '../../shared/observability.js';
 import { applyNewEvents } from '../../shared/use-cases/customers/apply-events.js';
-import { shopSettingsCache } from '../../shared/adapters/cache/shop-settings-cache.js';
 
 const { logger, tracer } = observability('stream');
 const config = loadConfig();

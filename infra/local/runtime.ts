@@ -18,8 +18,8 @@ import { importDeps } from '../../shared/adapters/dynamodb/import-deps.js';
 import { DynamoShopStore } from '../../shared/adapters/dynamodb/shop-store.js';
 import { now } from '../../shared/clock.js';
 import type { ShopSettings } from '../../shared/domain/shops/shop.js';
-import { authenticate, createShop } from '../../shared/use-cases/shops/api-keys.js';
 import { importHistory } from '../../shared/use-cases/intake/import-history.js';
+import { authenticate, createShop } from '../../shared/use-cases/shops/api-keys.js';
 import {
   dataTable,
   type FunctionDefinition,

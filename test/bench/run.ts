@@ -40,9 +40,9 @@ import { chunk } from '../../shared/domain/collections.js';
 import type { StoredEvent } from '../../shared/domain/customers/events.js';
 import { applyEvents, newProfile } from '../../shared/domain/customers/profile.js';
 import type { ShopSettings } from '../../shared/domain/shops/shop.js';
-import { createShop } from '../../shared/use-cases/shops/api-keys.js';
-import { importHistory } from '../../shared/use-cases/intake/import-history.js';
 import { normalizeBatch } from '../../shared/use-cases/customers/ingest-events.js';
+import { importHistory } from '../../shared/use-cases/intake/import-history.js';
+import { createShop } from '../../shared/use-cases/shops/api-keys.js';
 
 if (!process.env.HUITOU_MEASURE_CAPACITY)
   throw new Error('run through `npm run bench`, which meters capacity');

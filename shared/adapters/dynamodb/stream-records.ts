@@ -2,7 +2,11 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { z } from 'zod';
-import { type StoredEvent, shopEventSchema, tierChangedPropertiesSchema } from '../../domain/customers/events.js';
+import {
+  type StoredEvent,
+  shopEventSchema,
+  tierChangedPropertiesSchema,
+} from '../../domain/customers/events.js';
 import { eventFromItem } from './event-store.js';
 
 const storedMeta = z.object({ shopId: z.string().min(1), receivedAt: z.string().min(1) });

@@ -1,6 +1,6 @@
+import { type ShopSettings, tierFor } from '../shops/shop.js';
 import type { LineItem, StoredEvent } from './events.js';
 import { browsingEventTypes, toMinorUnits } from './events.js';
-import { type ShopSettings, tierFor } from '../shops/shop.js';
 
 /**
  * A customer profile and the pure reducer that keeps its stats from events.

@@ -1,7 +1,13 @@
-import { ConflictError } from '../../domain/errors.js';
 import type { StoredEvent } from '../../domain/customers/events.js';
 import { derivedCustomerId, type IdentityKey } from '../../domain/customers/identity.js';
-import { applyEvents, mergeProfiles, newProfile, type Profile, type Traits } from '../../domain/customers/profile.js';
+import {
+  applyEvents,
+  mergeProfiles,
+  newProfile,
+  type Profile,
+  type Traits,
+} from '../../domain/customers/profile.js';
+import { ConflictError } from '../../domain/errors.js';
 import type { ShopSettings } from '../../domain/shops/shop.js';
 import { identityKey, type ProfileStore, type StoredProfile } from '../../ports/customers/profile-store.js';
 

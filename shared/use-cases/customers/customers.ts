@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { NotFoundError, ValidationError } from '../../domain/errors.js';
 import type { StoredEvent } from '../../domain/customers/events.js';
 import { normalizeEmail, normalizePhone } from '../../domain/customers/identity.js';
 import type { Profile, Traits } from '../../domain/customers/profile.js';
+import { NotFoundError, ValidationError } from '../../domain/errors.js';
 import type { ShopSettings } from '../../domain/shops/shop.js';
 import type { EventStore } from '../../ports/customers/event-store.js';
 import type { ProfileStore, StoredProfile } from '../../ports/customers/profile-store.js';

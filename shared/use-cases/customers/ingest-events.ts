@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { type FieldIssue, ValidationError } from '../../domain/errors.js';
 import {
   earliestOccurredAt,
   maxClockSkewMs,
@@ -8,6 +7,7 @@ import {
   shopEventSchema,
 } from '../../domain/customers/events.js';
 import { normalizeEmail, normalizePhone } from '../../domain/customers/identity.js';
+import { type FieldIssue, ValidationError } from '../../domain/errors.js';
 import type { ShopSettings } from '../../domain/shops/shop.js';
 import type { AppendResult, EventStore } from '../../ports/customers/event-store.js';
 

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { chunk } from '../../domain/collections.js';
-import { type FieldIssue, ValidationError } from '../../domain/errors.js';
 import type { StoredEvent } from '../../domain/customers/events.js';
 import type { Traits } from '../../domain/customers/profile.js';
+import { type FieldIssue, ValidationError } from '../../domain/errors.js';
 import type { ShopSettings } from '../../domain/shops/shop.js';
 import type { EventStore } from '../../ports/customers/event-store.js';
 import { identitiesOf } from '../customers/apply-events.js';

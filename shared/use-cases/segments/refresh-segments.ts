@@ -1,5 +1,5 @@
-import { isNightlyRefreshDue } from '../../domain/shops/schedule.js';
 import { timeSegments } from '../../domain/segments/lifecycle.js';
+import { isNightlyRefreshDue } from '../../domain/shops/schedule.js';
 import type { ShopSettings } from '../../domain/shops/shop.js';
 import type { SegmentStore } from '../../ports/segments/segment-store.js';
 import type { ShopStore } from '../../ports/shops/shop-store.js';

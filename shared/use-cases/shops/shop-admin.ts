@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { ConflictError, NotFoundError, ValidationError } from '../../domain/errors.js';
 import type { ApiKeyRecord, ShopStore } from '../../ports/shops/shop-store.js';
-import { createApiKey, createShop } from './api-keys.js';
 import { issuesOf } from '../customers/ingest-events.js';
+import { createApiKey, createShop } from './api-keys.js';
 
 /**
  * Shop and API-key administration: what the operator does, never a shop. On AWS it is served on

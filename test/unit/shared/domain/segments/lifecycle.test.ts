@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { emptyActivity, summarize } from '../../../../../shared/domain/customers/profile.js';
-import { isNightlyRefreshDue } from '../../../../../shared/domain/shops/schedule.js';
 import { activityLevel, lifecycleStage } from '../../../../../shared/domain/segments/lifecycle.js';
+import { isNightlyRefreshDue } from '../../../../../shared/domain/shops/schedule.js';
 
 const now = new Date('2026-11-23T00:00:00.000Z');
 const stats = (over: Partial<ReturnType<typeof summarize>>) => ({ ...summarize(emptyActivity()), ...over });
