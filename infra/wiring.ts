@@ -2,18 +2,24 @@
  * The one manifest of huitou's tables, functions and triggers. The CDK stacks and the local
  * runtime both read it, so what runs on a laptop is what deploys.
  *
- * Nothing here imports runtime code: handlers are named by their entry file.
+ * Nothing here imports runtime code: handlers are named by their entry file. The key prefixes the
+ * stream filter needs come from keys.ts, the one place keys are spelled.
  */
+import { appliedByAttribute, keyPrefixes } from '../shared/adapters/dynamodb/keys.js';
 
 export interface KeyAttribute {
   name: string;
   type: 'S' | 'N';
 }
 
+/** What an index entry carries besides its keys; every entry is billed at its projected size. */
+export type Projection = { type: 'KEYS_ONLY' } | { type: 'ALL' } | { type: 'INCLUDE'; attributes: string[] };
+
 export interface IndexDefinition {
   indexName: string;
   partitionKey: KeyAttribute;
   sortKey: KeyAttribute;
+  projection: Projection;
 }
 
 export interface TableDefinition {
@@ -29,12 +35,14 @@ export interface TableDefinition {
 
 /**
  * One table for everything a shop owns (single-table design, keys in shared/adapters/dynamodb/keys.ts):
- * - pk/sk: shops, API keys, customers, identities, events, due steps, and (next) segment
- *   memberships and the send ledger.
- * - byOwner: what belongs to one owner, newest first: a customer's timeline, a shop's API keys, the shops.
- * - byValue: a shop's customers spread over shards and ordered by average order value, so
- *   audiences such as "AOV in [60, 80)" and the nightly refresh read in proportion to what they need,
- *   in parallel, with no hot partition.
+ * - pk/sk: shops, API keys, customers (one compact item each), a customer's events and archived
+ *   orders in the customer's own partition (so the timeline is a query, not an index), identities,
+ *   due steps, and (next) segment memberships and the send ledger.
+ * - byOwner: small listings that belong to one owner: the shops, a shop's API keys.
+ * - byValue: every live customer of a shop, spread over shards and ordered by average order value
+ *   band, so the nightly refresh reads a shop's customers in parallel and audiences such as "AOV in
+ *   [60, 80)" read in proportion to what they return. Keys only: an entry is written when a customer
+ *   is created and rewritten only when the value leaves its 10% band (keys.ts).
  */
 export const dataTable: TableDefinition = {
   id: 'Data',
@@ -46,11 +54,13 @@ export const dataTable: TableDefinition = {
       indexName: 'byOwner',
       partitionKey: { name: 'gsi1pk', type: 'S' },
       sortKey: { name: 'gsi1sk', type: 'S' },
+      projection: { type: 'ALL' },
     },
     {
       indexName: 'byValue',
       partitionKey: { name: 'gsi2pk', type: 'S' },
       sortKey: { name: 'gsi2sk', type: 'S' },
+      projection: { type: 'KEYS_ONLY' },
     },
   ],
   timeToLiveAttribute: 'expiresAt',
@@ -67,8 +77,12 @@ export interface StreamTrigger {
   batchSize: number;
   maxBatchingWindowSeconds: number;
   retryAttempts: number;
-  /** Only new event items reach the stream handler; profile updates and the like do not. */
-  filter: { eventName: 'INSERT'; sortKey: string };
+  /**
+   * Only new event items reach the stream handler: inserts whose sort key starts with the event
+   * prefix and that carry no `appliedBy` mark (an import applies its own events as it writes them).
+   * Profile updates, overwritten events (a client's retry) and the like never reach it.
+   */
+  filter: { eventName: 'INSERT'; sortKeyPrefix: string; unlessAttribute: string };
 }
 
 export interface HttpTrigger {
@@ -155,10 +169,11 @@ export const functions: FunctionDefinition[] = [
     trigger: {
       kind: 'dynamodbStream',
       table: dataTable,
-      batchSize: 100,
+      // Large batches over a short window: one profile write per customer per batch, not per event.
+      batchSize: 1000,
       maxBatchingWindowSeconds: 1,
       retryAttempts: 5,
-      filter: { eventName: 'INSERT', sortKey: 'EVENT' },
+      filter: { eventName: 'INSERT', sortKeyPrefix: keyPrefixes.event, unlessAttribute: appliedByAttribute },
     },
     grants: [{ kind: 'table', table: dataTable, access: 'readWrite' }],
   },

@@ -12,19 +12,17 @@ import { DynamoShopStore } from '../../shared/adapters/dynamodb/shop-store.js';
 import { now } from '../../shared/clock.js';
 import { loadConfig } from '../../shared/config.js';
 import { eventExpiry } from '../../shared/domain/customers/profile.js';
+import { customerIdSchema } from '../../shared/domain/customers/traits.js';
 import { ValidationError } from '../../shared/domain/errors.js';
 import type { ShopSettings } from '../../shared/domain/shops/shop.js';
 import { openApiDocument } from '../../shared/http/openapi.js';
 import { httpErrors, json, jsonBody } from '../../shared/http/responses.js';
 import { type Route, router } from '../../shared/http/router.js';
 import { observability } from '../../shared/observability.js';
-import {
-  customerIdSchema,
-  eraseCustomer,
-  getCustomer,
-  putCustomer,
-} from '../../shared/use-cases/customers/customers.js';
+import { eraseCustomer } from '../../shared/use-cases/customers/erase-customer.js';
+import { getCustomer } from '../../shared/use-cases/customers/get-customer.js';
 import { ingestEvents } from '../../shared/use-cases/customers/ingest-events.js';
+import { putCustomer } from '../../shared/use-cases/customers/put-customer.js';
 import { ingestSegment } from '../../shared/use-cases/intake/ingest-segment.js';
 import { authenticate, enforceRateLimit } from '../../shared/use-cases/shops/api-keys.js';
 
@@ -99,13 +97,13 @@ const routes: Array<Route<ShopContext>> = [
     method: 'GET',
     path: '/v1/customers/{id}',
     run: async ({ shop, params }) =>
-      json(200, await getCustomer(profiles, eventsFor(shop), shop.shopId, customerId(params))),
+      json(200, await getCustomer(profiles, eventsFor(shop), shop, customerId(params))),
   },
   {
     method: 'DELETE',
     path: '/v1/customers/{id}',
     run: async ({ shop, params }) => {
-      await eraseCustomer(profiles, erasure, shop.shopId, customerId(params), now());
+      await eraseCustomer(profiles, erasure, shop, customerId(params), now());
       return { statusCode: 204 };
     },
   },

@@ -41,8 +41,7 @@ export const handler = middy(async (stream: DynamoDBStreamEvent): Promise<Dynamo
       profiles,
       clock: now,
       shopSettings,
-      onGroupFailure: (error, events) =>
-        logger.error('Could not apply events', { events, error: error as Error }),
+      onFailure: (error, events) => logger.error('Could not apply events', { events, error: error as Error }),
     },
     parsed.map((p) => p.event),
   );

@@ -102,7 +102,10 @@ export async function createTables(
             { AttributeName: i.partitionKey.name, KeyType: 'HASH' },
             { AttributeName: i.sortKey.name, KeyType: 'RANGE' },
           ],
-          Projection: { ProjectionType: 'ALL' },
+          Projection: {
+            ProjectionType: i.projection.type,
+            NonKeyAttributes: i.projection.type === 'INCLUDE' ? i.projection.attributes : undefined,
+          },
         })),
         StreamSpecification: { StreamEnabled: true, StreamViewType: def.stream },
       }),

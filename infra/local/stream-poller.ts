@@ -51,7 +51,9 @@ export function toLambdaRecord(record: StreamRecord, streamArn: string): DynamoD
 /** The event source mapping's filter, as declared in the wiring for CDK. */
 function matches(record: StreamRecord, trigger: StreamTrigger): boolean {
   return (
-    record.eventName === trigger.filter.eventName && record.dynamodb?.Keys?.sk?.S === trigger.filter.sortKey
+    record.eventName === trigger.filter.eventName &&
+    (record.dynamodb?.Keys?.sk?.S ?? '').startsWith(trigger.filter.sortKeyPrefix) &&
+    record.dynamodb?.NewImage?.[trigger.filter.unlessAttribute] === undefined
   );
 }
 

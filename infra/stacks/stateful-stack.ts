@@ -175,6 +175,8 @@ export class StatefulStack extends Stack {
         indexName: index.indexName,
         partitionKey: attr(index.partitionKey),
         sortKey: attr(index.sortKey),
+        projectionType: dynamodb.ProjectionType[index.projection.type],
+        nonKeyAttributes: index.projection.type === 'INCLUDE' ? index.projection.attributes : undefined,
       });
     }
     return table;

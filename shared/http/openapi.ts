@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { shopEventSchema } from '../domain/customers/events.js';
-import { traitsSchema } from '../use-cases/customers/customers.js';
+import { traitsSchema } from '../domain/customers/traits.js';
 
 const error = {
   type: 'object',

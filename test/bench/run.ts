@@ -39,6 +39,7 @@ import { importRows } from '../../shared/adapters/files/import-rows.js';
 import { chunk } from '../../shared/domain/collections.js';
 import type { StoredEvent } from '../../shared/domain/customers/events.js';
 import { applyEvents, newProfile } from '../../shared/domain/customers/profile.js';
+import { customerView } from '../../shared/domain/customers/view.js';
 import type { ShopSettings } from '../../shared/domain/shops/shop.js';
 import { normalizeBatch } from '../../shared/use-cases/customers/ingest-events.js';
 import { importHistory } from '../../shared/use-cases/intake/import-history.js';
@@ -134,8 +135,11 @@ const stored = normalizeBatchAll(events, api.settings);
 const sample = [...new Set(events.map((e) => e.customerId))].filter((_, i) => i % 25 === 0);
 for (const customerId of sample) {
   const own = stored.filter((e) => e.customerId === customerId);
-  const expected = applyEvents(newProfile(api.settings.shopId, customerId, ''), own, api.settings).profile
-    .stats;
+  const expected = customerView(
+    applyEvents(newProfile(api.settings.shopId, customerId, ''), own, api.settings).profile,
+    api.settings.timeZone,
+    [],
+  ).stats;
   const actual = await customerStats(api.key, customerId);
   if (!isDeepStrictEqual(actual, expected))
     throw new Error(`stats of ${customerId} are not up to date: ${JSON.stringify({ actual, expected })}`);

@@ -110,7 +110,7 @@ describe('HuitouApp', () => {
 
   it('feeds new event items only to the stream handler, with bounded retries and partial failures', () => {
     app.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
-      BatchSize: 100,
+      BatchSize: 1000,
       BisectBatchOnFunctionError: true,
       MaximumRetryAttempts: 5,
       FunctionResponseTypes: ['ReportBatchItemFailures'],
@@ -119,7 +119,14 @@ describe('HuitouApp', () => {
       FilterCriteria: {
         Filters: [
           {
-            Pattern: JSON.stringify({ eventName: ['INSERT'], dynamodb: { Keys: { sk: { S: ['EVENT'] } } } }),
+            // New event items only, and not those an import applied itself.
+            Pattern: JSON.stringify({
+              eventName: ['INSERT'],
+              dynamodb: {
+                Keys: { sk: { S: [{ prefix: 'EV#' }] } },
+                NewImage: { appliedBy: [{ exists: false }] },
+              },
+            }),
           },
         ],
       },

@@ -1,33 +1,100 @@
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
+  BatchWriteCommand,
   type DynamoDBDocumentClient,
   QueryCommand,
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { chunk } from '../../domain/collections.js';
 
+type Key = { pk: string; sk: string };
+
+/** A write refused because its condition did not hold (alone or inside a transaction). */
+export function isConditionFailure(error: unknown): boolean {
+  return error instanceof ConditionalCheckFailedException || error instanceof TransactionCanceledException;
+}
+
+/** Runs a conditional write: true when it was written, false when its condition did not hold. */
+export async function conditionally(write: () => Promise<unknown>): Promise<boolean> {
+  try {
+    await write();
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
+  }
+}
+
+const backoff = (attempt: number) => new Promise((r) => setTimeout(r, Math.min(1000, 25 * 2 ** attempt)));
+
 /** BatchGetItem over any number of keys, retrying what DynamoDB leaves unprocessed. */
 export async function batchGet(
   doc: DynamoDBDocumentClient,
   tableName: string,
-  keyList: Array<{ pk: string; sk: string }>,
+  keyList: Key[],
+  projection?: string,
 ): Promise<Array<Record<string, unknown>>> {
   const unique = [...new Map(keyList.map((k) => [`${k.pk}\u0000${k.sk}`, k])).values()];
-  const items: Array<Record<string, unknown>> = [];
-  for (const part of chunk(unique, 100)) {
-    let request:
-      | Record<string, { Keys: Array<Record<string, unknown>>; ConsistentRead?: boolean }>
-      | undefined = {
-      [tableName]: { Keys: part, ConsistentRead: true },
-    };
-    for (let attempt = 0; request && Object.keys(request).length > 0; attempt++) {
-      if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 25 * 2 ** attempt)));
-      const out = await doc.send(new BatchGetCommand({ RequestItems: request }));
-      items.push(...(out.Responses?.[tableName] ?? []));
-      request = out.UnprocessedKeys as typeof request;
-    }
-  }
-  return items;
+  const parts = await Promise.all(
+    chunk(unique, 100).map(async (part) => {
+      const items: Array<Record<string, unknown>> = [];
+      let request:
+        | Record<
+            string,
+            { Keys: Array<Record<string, unknown>>; ConsistentRead?: boolean; ProjectionExpression?: string }
+          >
+        | undefined = { [tableName]: { Keys: part, ConsistentRead: true, ProjectionExpression: projection } };
+      for (let attempt = 0; request && Object.keys(request).length > 0; attempt++) {
+        if (attempt > 0) await backoff(attempt);
+        const out = await doc.send(new BatchGetCommand({ RequestItems: request }));
+        items.push(...(out.Responses?.[tableName] ?? []));
+        request = out.UnprocessedKeys as typeof request;
+      }
+      return items;
+    }),
+  );
+  return parts.flat();
+}
+
+type WriteRequest = { PutRequest: { Item: Record<string, unknown> } } | { DeleteRequest: { Key: Key } };
+
+/** BatchWriteItem over any number of requests, 25 to a call, a few calls at once, retrying the unprocessed. */
+export async function batchWrite(
+  doc: DynamoDBDocumentClient,
+  tableName: string,
+  requests: WriteRequest[],
+): Promise<void> {
+  await Promise.all(
+    chunk(requests, 25).map(async (part) => {
+      let pending: WriteRequest[] | undefined = part;
+      for (let attempt = 0; pending && pending.length > 0; attempt++) {
+        if (attempt > 0) await backoff(attempt);
+        const out = await doc.send(new BatchWriteCommand({ RequestItems: { [tableName]: pending } }));
+        pending = out.UnprocessedItems?.[tableName] as WriteRequest[] | undefined;
+      }
+    }),
+  );
+}
+
+export function batchPut(
+  doc: DynamoDBDocumentClient,
+  tableName: string,
+  items: Array<Record<string, unknown>>,
+) {
+  return batchWrite(
+    doc,
+    tableName,
+    items.map((Item) => ({ PutRequest: { Item } })),
+  );
+}
+
+export function batchDelete(doc: DynamoDBDocumentClient, tableName: string, keyList: Key[]) {
+  return batchWrite(
+    doc,
+    tableName,
+    keyList.map((k) => ({ DeleteRequest: { Key: { pk: k.pk, sk: k.sk } } })),
+  );
 }
 
 /** Every page of a query, one after another. */

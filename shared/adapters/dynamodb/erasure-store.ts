@@ -1,10 +1,9 @@
 import { createHash } from 'node:crypto';
-import { BatchWriteCommand, type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { chunk } from '../../domain/collections.js';
-import type { StoredProfile } from '../../ports/customers/profile-store.js';
-import type { ErasureStore } from '../../use-cases/customers/customers.js';
-import { queryAll } from './batch.js';
-import { customerPk, keys } from './keys.js';
+import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { StoredProfile } from '../../domain/customers/change.js';
+import type { ErasureStore, Tombstone } from '../../ports/customers/erasure-store.js';
+import { batchDelete, queryAll } from './batch.js';
+import { customerPk, identityPk, keys } from './keys.js';
 
 export class DynamoErasureStore implements ErasureStore {
   constructor(
@@ -15,72 +14,42 @@ export class DynamoErasureStore implements ErasureStore {
   /**
    * Tombstone first, profile last: a crash part-way leaves the profile in place, so the retried
    * DELETE finds it and finishes; the tombstone's id is derived, so the retry rewrites the same one.
+   * Everything personal lives in the partitions of the customer's ids and identities: events,
+   * archived orders, merges, links. Those partitions go whole.
    */
-  async erase(shopId: string, live: StoredProfile, at: string): Promise<void> {
+  async erase(shopId: string, live: StoredProfile, tombstone: Tombstone): Promise<void> {
     const { profile } = live;
     const tombstoneId = createHash('sha256')
       .update(`${shopId}\u0000${profile.customerId}\u0000${profile.createdAt}`)
-      .digest('hex');
+      .digest('hex')
+      .slice(0, 32);
     await this.doc.send(
       new PutCommand({
         TableName: this.tableName,
-        Item: {
-          pk: `SHOP#${shopId}#TOMBSTONE#${tombstoneId.slice(0, 32)}`,
-          sk: 'TOMBSTONE',
-          erasedAt: at,
-          tier: profile.tier,
-          paidOrderCount: profile.stats.paidOrderCount,
-          totalSpend: profile.stats.totalSpend,
-          firstOrderAt: profile.stats.firstOrderAt,
-          lastOrderAt: profile.stats.lastOrderAt,
-        },
+        Item: { ...keys.tombstone(shopId, tombstoneId), ...tombstone },
       }),
     );
-    const owners = [profile.customerId, ...profile.mergedFrom];
-    const doomed: Array<{ pk: string; sk: string }> = [];
-    for (const owner of owners) {
-      doomed.push(
-        ...(await this.allKeys(
-          { IndexName: 'byOwner', KeyConditionExpression: 'gsi1pk = :pk' },
-          customerPk(shopId, owner),
-        )),
-      );
-    }
-    doomed.push(...live.identities.map((identity) => keys.identity(shopId, identity)));
-    for (const owner of owners.slice(1)) doomed.push(keys.profile(shopId, owner));
-    for (const owner of owners) {
-      const own = await this.allKeys({ KeyConditionExpression: 'pk = :pk' }, customerPk(shopId, owner));
-      doomed.push(...own.filter((k) => k.sk !== 'PROFILE'));
-    }
-    await this.deleteAll(doomed);
-    await this.deleteAll([keys.profile(shopId, profile.customerId)]);
+    const partitions = [
+      ...[profile.customerId, ...profile.mergedFrom].map((id) => customerPk(shopId, id)),
+      ...live.identities.map((identity) => identityPk(shopId, identity)),
+    ];
+    const doomed = (await Promise.all(partitions.map((pk) => this.keysOf(pk)))).flat();
+    const profileKey = keys.customer(shopId, profile.customerId);
+    await batchDelete(
+      this.doc,
+      this.tableName,
+      doomed.filter((k) => k.pk !== profileKey.pk || k.sk !== profileKey.sk),
+    );
+    await batchDelete(this.doc, this.tableName, [profileKey]);
   }
 
-  private async allKeys(
-    query: { IndexName?: string; KeyConditionExpression: string },
-    pk: string,
-  ): Promise<Array<{ pk: string; sk: string }>> {
+  private async keysOf(pk: string): Promise<Array<{ pk: string; sk: string }>> {
     const items = await queryAll(this.doc, {
       TableName: this.tableName,
-      ...query,
+      KeyConditionExpression: 'pk = :pk',
       ExpressionAttributeValues: { ':pk': pk },
       ProjectionExpression: 'pk, sk',
     });
     return items as Array<{ pk: string; sk: string }>;
-  }
-
-  private async deleteAll(keyList: Array<{ pk: string; sk: string }>): Promise<void> {
-    for (const part of chunk(keyList, 25)) {
-      let requests: Array<Record<string, unknown>> | undefined = part.map((Key) => ({
-        DeleteRequest: { Key },
-      }));
-      for (let attempt = 0; requests && requests.length > 0; attempt++) {
-        if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 25 * 2 ** attempt)));
-        const result = await this.doc.send(
-          new BatchWriteCommand({ RequestItems: { [this.tableName]: requests } }),
-        );
-        requests = result.UnprocessedItems?.[this.tableName] as typeof requests;
-      }
-    }
   }
 }

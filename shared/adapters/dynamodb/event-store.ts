@@ -1,19 +1,35 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { StoredEvent } from '../../domain/customers/events.js';
-import type { AppendResult, EventStore } from '../../ports/customers/event-store.js';
-import { customerPk, eventSortKey, keys } from './keys.js';
+import { identityKey } from '../../domain/customers/identity.js';
+import type { AppendResult, EventOwners, EventStore } from '../../ports/customers/event-store.js';
+import { batchGet, batchPut } from './batch.js';
+import { appliedByAttribute, customerPk, type EventOwner, identityPk, keyPrefixes, keys } from './keys.js';
+
+/** Whom an event is filed under: the customer id it names, else its phone, else its email. */
+function ownerOf(event: StoredEvent): EventOwner {
+  if (event.customerId) return { customerId: event.customerId };
+  const kind = event.phone ? 'phone' : 'email';
+  return { identity: identityKey({ kind, value: (event.phone ?? event.email) as string }) };
+}
+
+function eventKey(event: StoredEvent) {
+  return keys.event(event.shopId, ownerOf(event), event.occurredAt, event.id);
+}
 
 /** The stored form of an event; `expiresAt` (seconds) lets DynamoDB TTL drop raw browsing. */
-export function eventItem(event: StoredEvent, expiresAt?: number): Record<string, unknown> {
+export function eventItem(
+  event: StoredEvent,
+  expiresAt?: number,
+  appliedBy?: string,
+): Record<string, unknown> {
   return {
-    ...keys.event(event.shopId, event.id),
+    ...eventKey(event),
     ...event,
+    // An event without properties is stored without the attribute: the DynamoDB Streams SDK client
+    // reads an empty map back as a value it cannot unmarshall.
     properties: Object.keys(event.properties).length > 0 ? event.properties : undefined,
-    ...(event.type === 'tier_changed'
-      ? keys.timeline(event.shopId, event.customerId, event.occurredAt, event.id)
-      : {}),
     expiresAt,
+    [appliedByAttribute]: appliedBy,
   };
 }
 
@@ -33,8 +49,6 @@ export function eventFromItem(item: Record<string, unknown>): Record<string, unk
   const event = Object.fromEntries(
     storedAttributes.filter((k) => item[k] !== undefined).map((k) => [k, item[k]]),
   );
-  // An event without properties is stored without the attribute: the DynamoDB Streams SDK client
-  // reads an empty map back as a value it cannot unmarshall.
   return { ...event, properties: event.properties ?? {} };
 }
 
@@ -46,52 +60,61 @@ export class DynamoEventStore implements EventStore {
   ) {}
 
   /**
-   * One conditional put per event, in parallel: a single write unit each, and an id that exists
-   * already is a duplicate rather than an overwrite. A failed call leaves the accepted ones in place;
-   * the client's retry of the whole batch then counts them as duplicates.
+   * Looks up which ids are stored already (a client's retry), then writes the rest in batches: one
+   * write unit for a small event. A concurrent retry that slips between the two overwrites the same
+   * item with the same event; the stream sees that as a modification, which it does not apply.
    */
   async append(events: StoredEvent[]): Promise<AppendResult> {
-    const outcomes = await Promise.all(
-      events.map(async (event) => {
-        try {
-          await this.doc.send(
-            new PutCommand({
-              TableName: this.tableName,
-              Item: eventItem(event, this.expiryOf(event)),
-              ConditionExpression: 'attribute_not_exists(pk)',
-            }),
-          );
-          return 'accepted' as const;
-        } catch (error) {
-          if (error instanceof ConditionalCheckFailedException) return 'duplicate' as const;
-          throw error;
-        }
-      }),
+    const stored = await this.stored(events);
+    const fresh = events.filter((e) => !stored.has(e.id));
+    await batchPut(
+      this.doc,
+      this.tableName,
+      fresh.map((e) => eventItem(e, this.expiryOf(e))),
     );
-    const accepted = outcomes.filter((o) => o === 'accepted').length;
-    return { accepted, duplicates: outcomes.length - accepted };
+    return { accepted: fresh.length, duplicates: events.length - fresh.length };
   }
 
-  async timeline(shopId: string, customerIds: string[], limit: number): Promise<StoredEvent[]> {
+  async appendApplied(events: StoredEvent[]): Promise<void> {
+    await batchPut(
+      this.doc,
+      this.tableName,
+      events.map((e) => eventItem(e, this.expiryOf(e), 'import')),
+    );
+  }
+
+  async stored(events: StoredEvent[]): Promise<Set<string>> {
+    if (events.length === 0) return new Set();
+    const items = await batchGet(this.doc, this.tableName, events.map(eventKey), 'id');
+    return new Set(items.map((item) => item.id as string));
+  }
+
+  async timeline(shopId: string, owners: EventOwners, limit: number): Promise<StoredEvent[]> {
+    const partitions = [
+      ...owners.customerIds.map((id) => customerPk(shopId, id)),
+      ...owners.identities.map((i) => identityPk(shopId, i)),
+    ];
     const pages = await Promise.all(
-      customerIds.map((customerId) =>
-        this.doc.send(
-          new QueryCommand({
-            TableName: this.tableName,
-            IndexName: 'byOwner',
-            KeyConditionExpression: 'gsi1pk = :pk',
-            ExpressionAttributeValues: { ':pk': customerPk(shopId, customerId) },
-            ScanIndexForward: false,
-            Limit: limit,
-          }),
-        ),
+      partitions.map((pk) =>
+        this.doc
+          .send(
+            new QueryCommand({
+              TableName: this.tableName,
+              KeyConditionExpression: 'pk = :pk AND begins_with(sk, :ev)',
+              ExpressionAttributeValues: { ':pk': pk, ':ev': keyPrefixes.event },
+              ScanIndexForward: false,
+              Limit: limit,
+            }),
+          )
+          .then((page) => page.Items ?? []),
       ),
     );
     return pages
-      .flatMap((p) => p.Items ?? [])
-      .filter((item) => item.sk === eventSortKey)
-      .sort((a, b) => (a.gsi1sk < b.gsi1sk ? 1 : -1))
-      .slice(0, limit)
-      .map((item) => eventFromItem(item) as unknown as StoredEvent);
+      .flat()
+      .map((item) => eventFromItem(item) as unknown as StoredEvent)
+      .sort((a, b) =>
+        a.occurredAt < b.occurredAt ? 1 : a.occurredAt > b.occurredAt ? -1 : a.id < b.id ? 1 : -1,
+      )
+      .slice(0, limit);
   }
 }

@@ -1,11 +1,57 @@
 import { createHash } from 'node:crypto';
 
 /**
- * Key layout of the data table (see infra/wiring.ts). Every shop-owned key starts with SHOP#<id>#,
- * so nothing one shop reads can name another shop's item.
+ * Key layout of the data table (see infra/wiring.ts), and the only place keys are spelled. Every
+ * shop-owned key starts with SHOP#<id>#, so nothing one shop reads can name another shop's item.
+ *
+ * A customer's partition holds the customer item (PROFILE), the events that name the customer by
+ * id (EV#<occurredAt>#<id>, so the timeline is a query on the table, newest first), the orders moved
+ * out of the customer item (ORDER#<id>) and the merges (MERGE#…). Events that name someone by phone
+ * or email alone live in that identity's partition, beside the IDENTITY item that says whose it is.
  */
 
 export const customerShards = 16;
+export const dueShards = 8;
+
+export const keyPrefixes = {
+  event: 'EV#',
+  archivedOrder: 'ORDER#',
+  merge: 'MERGE#',
+} as const;
+
+/** Set on events an import applied itself while writing them: the stream handler leaves them be. */
+export const appliedByAttribute = 'appliedBy';
+
+const customerSk = 'PROFILE';
+
+export function customerPk(shopId: string, customerId: string): string {
+  return `SHOP#${shopId}#CUST#${customerId}`;
+}
+
+export function identityPk(shopId: string, identity: string): string {
+  return `SHOP#${shopId}#IDENTITY#${identity}`;
+}
+
+export function valueShardPk(shopId: string, shard: number): string {
+  return `SHOP#${shopId}#AOV#${shard}`;
+}
+
+export function shardOf(id: string, shards = customerShards): number {
+  return createHash('sha1').update(id).digest().readUInt16BE(0) % shards;
+}
+
+/** Who an event names: the shop's customer id, else the phone or email it carries. */
+export interface EventOwner {
+  customerId?: string;
+  /** `phone:+86…` or `email:…` */
+  identity?: string;
+}
+
+export function eventOwnerPk(shopId: string, owner: EventOwner): string {
+  if (owner.customerId) return customerPk(shopId, owner.customerId);
+  if (owner.identity) return identityPk(shopId, owner.identity);
+  throw new Error('an event names a customer id, a phone or an email');
+}
 
 export const keys = {
   shop: (shopId: string) => ({ pk: `SHOP#${shopId}`, sk: 'SETTINGS' }),
@@ -13,38 +59,46 @@ export const keys = {
   apiKey: (hash: string) => ({ pk: `APIKEY#${hash}`, sk: 'APIKEY' }),
   apiKeyListing: (shopId: string) => `SHOP#${shopId}#APIKEYS`,
   rate: (shopId: string, epochSecond: number) => ({ pk: `SHOP#${shopId}#RATE#${epochSecond}`, sk: 'RATE' }),
-  profile: (shopId: string, customerId: string) => ({ pk: customerPk(shopId, customerId), sk: 'PROFILE' }),
-  identity: (shopId: string, identity: string) => ({
-    pk: `SHOP#${shopId}#IDENTITY#${identity}`,
-    sk: 'IDENTITY',
+  customer: (shopId: string, customerId: string) => ({ pk: customerPk(shopId, customerId), sk: customerSk }),
+  identity: (shopId: string, identity: string) => ({ pk: identityPk(shopId, identity), sk: 'IDENTITY' }),
+  event: (shopId: string, owner: EventOwner, occurredAt: string, eventId: string) => ({
+    pk: eventOwnerPk(shopId, owner),
+    sk: `${keyPrefixes.event}${occurredAt}#${eventId}`,
   }),
-  event: (shopId: string, eventId: string) => ({ pk: `SHOP#${shopId}#EVENT#${eventId}`, sk: 'EVENT' }),
+  archivedOrder: (shopId: string, customerId: string, orderId: string) => ({
+    pk: customerPk(shopId, customerId),
+    sk: `${keyPrefixes.archivedOrder}${orderId}`,
+  }),
   merge: (shopId: string, survivorId: string, at: string, mergedId: string) => ({
     pk: customerPk(shopId, survivorId),
-    sk: `MERGE#${at}#${mergedId}`,
+    sk: `${keyPrefixes.merge}${at}#${mergedId}`,
   }),
-  /** byOwner index: the customer's timeline. */
-  timeline: (shopId: string, customerId: string, occurredAt: string, eventId: string) => ({
-    gsi1pk: customerPk(shopId, customerId),
-    gsi1sk: `${occurredAt}#${eventId}`,
+  tombstone: (shopId: string, tombstoneId: string) => ({
+    pk: `SHOP#${shopId}#TOMBSTONE#${tombstoneId}`,
+    sk: 'TOMBSTONE',
   }),
-  /** byValue index: shop customers spread over shards, ordered by average order value. */
-  value: (shopId: string, customerId: string, averageOrderValue: number) => ({
+  /** byValue index: every live customer of a shop, spread over shards, by average order value band. */
+  value: (shopId: string, customerId: string, averageOrderValueMinor: number) => ({
     gsi2pk: valueShardPk(shopId, shardOf(customerId)),
-    gsi2sk: `${String(Math.max(0, Math.round(averageOrderValue))).padStart(13, '0')}#${customerId}`,
+    gsi2sk: `${valueBandKey(valueBand(averageOrderValueMinor))}#${customerId}`,
   }),
+  dueStep: (minute: string, shard: number, shopId: string, stepId: string) => ({
+    pk: `DUE#${minute}#${shard}`,
+    sk: `${shopId}#${stepId}`,
+  }),
+  send: (shopId: string, sendId: string) => ({ pk: `SHOP#${shopId}#SEND#${sendId}`, sk: 'SEND' }),
 };
 
-export const eventSortKey = 'EVENT';
-
-export function customerPk(shopId: string, customerId: string): string {
-  return `SHOP#${shopId}#CUST#${customerId}`;
+/**
+ * Average order value in bands 10% wide (band 0: no paid order yet): a customer's index entry moves
+ * only when the value leaves its band, not on every order, and "AOV in [60, 80)" reads the bands
+ * that overlap the range, at most one band more than it returns at each end.
+ */
+const bandRatio = Math.log(1.1);
+export function valueBand(averageOrderValueMinor: number): number {
+  return averageOrderValueMinor < 1 ? 0 : Math.floor(Math.log(averageOrderValueMinor) / bandRatio) + 1;
 }
 
-export function valueShardPk(shopId: string, shard: number): string {
-  return `SHOP#${shopId}#AOV#${shard}`;
-}
-
-export function shardOf(customerId: string): number {
-  return createHash('sha1').update(customerId).digest().readUInt16BE(0) % customerShards;
+export function valueBandKey(band: number): string {
+  return String(band).padStart(3, '0');
 }

@@ -1,15 +1,10 @@
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import type { IdentityKey } from '../../domain/customers/identity.js';
-import type { Profile } from '../../domain/customers/profile.js';
-import {
-  type CommitResult,
-  identityKey,
-  type ProfileCommit,
-  type ProfileStore,
-  type StoredProfile,
-} from '../../ports/customers/profile-store.js';
-import { batchGet } from './batch.js';
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
+import { type DynamoDBDocumentClient, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import type { AppliedEvents } from '../../domain/customers/applied.js';
+import type { CommitPlan, StoredProfile } from '../../domain/customers/change.js';
+import type { Activity, ArchivedOrder, OrderFacts, Profile } from '../../domain/customers/profile.js';
+import type { CommitResult, ProfileStore } from '../../ports/customers/profile-store.js';
+import { batchGet, batchPut, isConditionFailure } from './batch.js';
 import { eventItem } from './event-store.js';
 import { keys } from './keys.js';
 
@@ -17,14 +12,27 @@ type TransactItem = NonNullable<
   ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']
 >[number];
 
+/**
+ * The profile item. What events keep (activity) and which events it holds (applied) travel as one
+ * deflated JSON attribute: they are read and written whole, never queried, and compressed they
+ * keep the item, and so every write of it, near one write unit.
+ */
+function packState(activity: Activity, applied: AppliedEvents): Uint8Array {
+  return deflateRawSync(JSON.stringify({ activity, applied }));
+}
+
+function unpackState(state: unknown): { activity: Activity; applied: AppliedEvents } {
+  return JSON.parse(inflateRawSync(state as Uint8Array).toString('utf8'));
+}
+
 export function profileFromItem(item: Record<string, unknown>): StoredProfile {
+  const { activity, applied } = unpackState(item.state);
   const profile: Profile = {
     shopId: item.shopId as string,
     customerId: item.customerId as string,
     createdAt: item.createdAt as string,
     traits: (item.traits ?? {}) as Profile['traits'],
-    activity: item.activity as Profile['activity'],
-    stats: item.stats as Profile['stats'],
+    activity,
     tier: (item.tier ?? null) as string | null,
     segments: (item.segments ?? []) as string[],
     mergedFrom: (item.mergedFrom ?? []) as string[],
@@ -34,26 +42,50 @@ export function profileFromItem(item: Record<string, unknown>): StoredProfile {
     version: item.version as number,
     identities: (item.identities ?? []) as string[],
     mergedInto: item.mergedInto as string | undefined,
-    erasedAt: item.erasedAt as string | undefined,
+    applied,
   };
 }
 
-export function profileItem(stored: StoredProfile, updatedAt: string): Record<string, unknown> {
+/** `averageOrderValue` (minor units) places the customer in the customers index. */
+export function profileItem(
+  stored: StoredProfile,
+  averageOrderValue: number,
+  updatedAt: string,
+): Record<string, unknown> {
   const { profile } = stored;
   return {
-    ...keys.profile(profile.shopId, profile.customerId),
-    // A merged-away or erased customer leaves the audience index.
-    ...(stored.mergedInto || stored.erasedAt
-      ? {}
-      : keys.value(profile.shopId, profile.customerId, profile.stats.averageOrderValue)),
-    ...profile,
+    ...keys.customer(profile.shopId, profile.customerId),
+    // A merged-away customer leaves the customers index.
+    ...(stored.mergedInto ? {} : keys.value(profile.shopId, profile.customerId, averageOrderValue)),
+    shopId: profile.shopId,
+    customerId: profile.customerId,
+    createdAt: profile.createdAt,
+    traits: Object.keys(profile.traits).length > 0 ? profile.traits : undefined,
+    tier: profile.tier ?? undefined,
+    segments: profile.segments.length > 0 ? profile.segments : undefined,
+    mergedFrom: profile.mergedFrom.length > 0 ? profile.mergedFrom : undefined,
+    identities: stored.identities.length > 0 ? stored.identities : undefined,
     version: stored.version,
-    identities: stored.identities,
     mergedInto: stored.mergedInto,
-    erasedAt: stored.erasedAt,
+    state: packState(profile.activity, stored.applied),
     updatedAt,
   };
 }
+
+function archivedOrderItem(
+  shopId: string,
+  customerId: string,
+  order: ArchivedOrder,
+): Record<string, unknown> {
+  return {
+    ...keys.archivedOrder(shopId, customerId, order.orderId),
+    customerId,
+    orderId: order.orderId,
+    ...order.facts,
+  };
+}
+
+const maxTransactItems = 100;
 
 export class DynamoProfileStore implements ProfileStore {
   constructor(
@@ -62,11 +94,11 @@ export class DynamoProfileStore implements ProfileStore {
     private readonly clock: () => Date,
   ) {}
 
-  async findIdentities(shopId: string, identities: IdentityKey[]): Promise<Map<string, string>> {
+  async findOwners(shopId: string, identities: string[]): Promise<Map<string, string>> {
     const items = await batchGet(
       this.doc,
       this.tableName,
-      identities.map((i) => keys.identity(shopId, identityKey(i))),
+      identities.map((i) => keys.identity(shopId, i)),
     );
     return new Map(items.map((item) => [item.identity as string, item.customerId as string]));
   }
@@ -75,108 +107,118 @@ export class DynamoProfileStore implements ProfileStore {
     const items = await batchGet(
       this.doc,
       this.tableName,
-      customerIds.map((id) => keys.profile(shopId, id)),
+      customerIds.map((id) => keys.customer(shopId, id)),
     );
     return new Map(items.map((item) => [item.customerId as string, profileFromItem(item)]));
   }
 
-  async commit(commit: ProfileCommit): Promise<CommitResult> {
-    const { profile } = commit;
-    const shopId = profile.shopId;
+  async getArchivedOrders(
+    shopId: string,
+    wanted: Array<{ customerId: string; orderId: string }>,
+  ): Promise<Map<string, Map<string, OrderFacts>>> {
+    const items = await batchGet(
+      this.doc,
+      this.tableName,
+      wanted.map((w) => keys.archivedOrder(shopId, w.customerId, w.orderId)),
+    );
+    const out = new Map<string, Map<string, OrderFacts>>();
+    for (const item of items) {
+      const { pk: _pk, sk: _sk, customerId, orderId, ...facts } = item;
+      const orders = out.get(customerId as string) ?? new Map<string, OrderFacts>();
+      orders.set(orderId as string, facts as unknown as OrderFacts);
+      out.set(customerId as string, orders);
+    }
+    return out;
+  }
+
+  /**
+   * Most commits are one conditional put of the profile. Links to identities the customer did not
+   * have yet go first, each conditional on being free (or the customer's, or an orphan's); orders moved
+   * out go first too, as plain puts: until the profile is written they are copies nobody reads. Merges,
+   * late changes to archived orders and emitted events need several items to change at once: those
+   * commits are one transaction.
+   */
+  async commit(plan: CommitPlan): Promise<CommitResult> {
+    const { profile } = plan;
     const now = this.clock().toISOString();
-    const version = (commit.expectedVersion ?? 0) + 1;
-    const items: TransactItem[] = [];
-    items.push({
-      Put: {
-        TableName: this.tableName,
-        Item: profileItem({ profile, version, identities: commit.identities }, now),
-        ConditionExpression:
-          commit.expectedVersion === null
-            ? 'attribute_not_exists(pk)'
-            : 'version = :v AND attribute_not_exists(mergedInto)',
-        ExpressionAttributeValues:
-          commit.expectedVersion === null ? undefined : { ':v': commit.expectedVersion },
-      },
-    });
-    const owners = [profile.customerId, ...commit.merged.map((m) => m.customerId)];
-    for (const merged of commit.merged) {
-      items.push({
-        Update: {
-          TableName: this.tableName,
-          Key: keys.profile(shopId, merged.customerId),
-          UpdateExpression:
-            'SET mergedInto = :s, version = version + :one, updatedAt = :now REMOVE gsi2pk, gsi2sk',
-          ConditionExpression: 'version = :v AND attribute_not_exists(mergedInto)',
-          ExpressionAttributeValues: {
-            ':s': profile.customerId,
-            ':v': merged.expectedVersion,
-            ':one': 1,
-            ':now': now,
-          },
-        },
-      });
-      items.push({
-        Put: {
-          TableName: this.tableName,
-          Item: {
-            ...keys.merge(shopId, profile.customerId, now, merged.customerId),
-            mergedId: merged.customerId,
-            at: now,
-          },
-        },
-      });
-    }
-    for (const identity of commit.newIdentities) {
-      items.push({
-        Put: {
-          TableName: this.tableName,
-          Item: { ...keys.identity(shopId, identity), shopId, identity, customerId: profile.customerId },
-          // Never steal an identity another customer took meanwhile; that is a conflict to re-resolve.
-          ConditionExpression: `attribute_not_exists(pk) OR customerId IN (${owners.map((_, i) => `:o${i}`).join(', ')})`,
-          ExpressionAttributeValues: Object.fromEntries(owners.map((o, i) => [`:o${i}`, o])),
-        },
-      });
-    }
-    const eventIndex = items.length;
-    for (const event of commit.appliedEvents) {
-      items.push({
-        Update: {
-          TableName: this.tableName,
-          Key: keys.event(shopId, event.id),
-          UpdateExpression: 'SET appliedAt = :now, customerId = :c, gsi1pk = :g1pk, gsi1sk = :g1sk',
-          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(appliedAt)',
-          ExpressionAttributeValues: {
-            ':now': now,
-            ':c': profile.customerId,
-            ...Object.fromEntries(
-              Object.entries(keys.timeline(shopId, profile.customerId, event.occurredAt, event.id)).map(
-                ([k, v]) => [`:${k.replace('gsi1', 'g1')}`, v],
-              ),
-            ),
-          },
-        },
-      });
-    }
-    for (const event of commit.emitted) {
-      items.push({
-        Put: {
-          TableName: this.tableName,
-          Item: eventItem(event),
-          ConditionExpression: 'attribute_not_exists(pk)',
-        },
-      });
-    }
+    const version = (plan.expectedVersion ?? 0) + 1;
+    const item = profileItem(
+      { profile, version, identities: plan.identities, applied: plan.applied },
+      plan.stats.averageOrderValue,
+      now,
+    );
+    const put = {
+      TableName: this.tableName,
+      Item: item,
+      ConditionExpression:
+        plan.expectedVersion === null
+          ? 'attribute_not_exists(pk)'
+          : 'version = :v AND attribute_not_exists(mergedInto)',
+      ExpressionAttributeValues: plan.expectedVersion === null ? undefined : { ':v': plan.expectedVersion },
+    };
+    const archived = plan.archivedOrders.map((o) => archivedOrderItem(profile.shopId, profile.customerId, o));
+    const identityPuts = plan.newIdentities.map((identity) => ({
+      TableName: this.tableName,
+      Item: { ...keys.identity(profile.shopId, identity), identity, customerId: profile.customerId },
+      // Never steal an identity another customer took meanwhile; that is a conflict to re-resolve.
+      ConditionExpression: `attribute_not_exists(pk) OR customerId IN (${plan.identityHolders.map((_, i) => `:o${i}`).join(', ')})`,
+      ExpressionAttributeValues: Object.fromEntries(plan.identityHolders.map((o, i) => [`:o${i}`, o])),
+    }));
     try {
+      if (!plan.atomic) {
+        if (archived.length > 0) await batchPut(this.doc, this.tableName, archived);
+        await Promise.all(identityPuts.map((p) => this.doc.send(new PutCommand(p))));
+        await this.doc.send(new PutCommand(put));
+        return { status: 'committed' };
+      }
+      const items: TransactItem[] = [{ Put: put }, ...identityPuts.map((p) => ({ Put: p }))];
+      for (const merged of plan.merged) {
+        items.push(
+          {
+            Update: {
+              TableName: this.tableName,
+              Key: keys.customer(profile.shopId, merged.customerId),
+              UpdateExpression:
+                'SET mergedInto = :s, version = version + :one, updatedAt = :now REMOVE gsi2pk, gsi2sk',
+              ConditionExpression: 'version = :v AND attribute_not_exists(mergedInto)',
+              ExpressionAttributeValues: {
+                ':s': profile.customerId,
+                ':v': merged.expectedVersion,
+                ':one': 1,
+                ':now': now,
+              },
+            },
+          },
+          {
+            Put: {
+              TableName: this.tableName,
+              Item: {
+                ...keys.merge(profile.shopId, profile.customerId, now, merged.customerId),
+                mergedId: merged.customerId,
+                at: now,
+              },
+            },
+          },
+        );
+      }
+      for (const event of plan.emitted)
+        items.push({
+          Put: {
+            TableName: this.tableName,
+            Item: eventItem(event),
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        });
+      // Orders moved out are plain copies until the profile says so; only a late change must go with it.
+      const inside = archived.slice(0, maxTransactItems - items.length);
+      const before = archived.slice(inside.length);
+      if (before.length > 0) await batchPut(this.doc, this.tableName, before);
+      items.push(...inside.map((Item) => ({ Put: { TableName: this.tableName, Item } })));
       await this.doc.send(new TransactWriteCommand({ TransactItems: items }));
       return { status: 'committed' };
     } catch (error) {
-      if (!(error instanceof TransactionCanceledException)) throw error;
-      const reasons = error.CancellationReasons ?? [];
-      const applied = commit.appliedEvents.filter(
-        (_, i) => reasons[eventIndex + i]?.Code === 'ConditionalCheckFailed',
-      );
-      if (applied.length > 0) return { status: 'already-applied', eventIds: applied.map((e) => e.id) };
-      return { status: 'conflict' };
+      if (isConditionFailure(error)) return { status: 'conflict' };
+      throw error;
     }
   }
 }

@@ -1,9 +1,8 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { ProfileStats } from '../../domain/customers/profile.js';
 import type { SegmentCandidate, SegmentStore } from '../../ports/segments/segment-store.js';
-import { queryPages } from './batch.js';
+import { batchGet, conditionally, queryPages } from './batch.js';
 import { customerShards, keys, valueShardPk } from './keys.js';
+import { profileFromItem } from './profile-store.js';
 
 export class DynamoSegmentStore implements SegmentStore {
   readonly shards = customerShards;
@@ -13,6 +12,7 @@ export class DynamoSegmentStore implements SegmentStore {
     private readonly tableName: string,
   ) {}
 
+  /** The customers index holds keys only: each page of keys is followed by one batched read of the profiles. */
   async *customersOfShard(shopId: string, shard: number): AsyncIterable<SegmentCandidate[]> {
     const pages = queryPages(this.doc, {
       TableName: this.tableName,
@@ -20,37 +20,32 @@ export class DynamoSegmentStore implements SegmentStore {
       KeyConditionExpression: 'gsi2pk = :pk',
       ExpressionAttributeValues: { ':pk': valueShardPk(shopId, shard) },
     });
-    for await (const items of pages) {
-      yield items.map((item) => ({
-        customerId: item.customerId as string,
-        version: item.version as number,
-        stats: item.stats as ProfileStats,
-        segments: (item.segments ?? []) as string[],
-      }));
+    for await (const page of pages) {
+      if (page.length === 0) continue;
+      const items = await batchGet(
+        this.doc,
+        this.tableName,
+        page.map((k) => ({ pk: k.pk as string, sk: k.sk as string })),
+      );
+      yield items.flatMap((item) => {
+        const stored = profileFromItem(item);
+        return stored.mergedInto ? [] : [{ version: stored.version, profile: stored.profile }];
+      });
     }
   }
 
-  async setSegments(
-    shopId: string,
-    customerId: string,
-    version: number,
-    segments: string[],
-  ): Promise<boolean> {
-    try {
-      await this.doc.send(
+  setSegments(shopId: string, customerId: string, version: number, segments: string[]): Promise<boolean> {
+    return conditionally(() =>
+      this.doc.send(
         new UpdateCommand({
           TableName: this.tableName,
-          Key: keys.profile(shopId, customerId),
+          Key: keys.customer(shopId, customerId),
           UpdateExpression: 'SET #segments = :s, version = :next',
           ExpressionAttributeNames: { '#segments': 'segments' },
           ConditionExpression: 'version = :v',
           ExpressionAttributeValues: { ':s': segments, ':v': version, ':next': version + 1 },
         }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+      ),
+    );
   }
 }

@@ -24,7 +24,8 @@ export const lineItemSchema = z.strictObject({
 const propertySchemas = {
   signed_up: z.strictObject({ channel: text(64).optional(), referrer: text(512).optional() }),
   page_viewed: z.strictObject({ url: text(2048), sku: text(128).optional(), category: text(128).optional() }),
-  cart_updated: z.strictObject({ cartId: text(128).optional(), items: z.array(lineItemSchema).max(500) }),
+  // Line counts are bounded by the request size (1 MB), not by a count a wholesale order exceeds.
+  cart_updated: z.strictObject({ cartId: text(128).optional(), items: z.array(lineItemSchema) }),
   checkout_started: z.strictObject({
     cartId: text(128).optional(),
     orderId: text(128).optional(),
@@ -35,9 +36,13 @@ const propertySchemas = {
     orderId: text(128),
     total: money,
     currency,
-    items: z.array(lineItemSchema).min(1).max(500),
+    items: z.array(lineItemSchema).min(1),
     couponCode: text(64).optional(),
     discount: money.optional(),
+    /** An order reported already paid (an imported order, Segment's "Order Completed"): no order_paid needed. */
+    paidAt: z.iso.datetime({ offset: true }).optional(),
+    /** Set by huitou when it stores a summary of a long order: how many lines the order had. */
+    lineCount: z.number().int().positive().optional(),
   }),
   order_paid: z.strictObject({ orderId: text(128), amount: money.optional(), method: text(64).optional() }),
   order_shipped: z.strictObject({ orderId: text(128), carrier: text(128), trackingNumber: text(128) }),
@@ -142,6 +147,43 @@ export const maxClockSkewMs = 5 * 60 * 1000;
 /** Nothing a shop sends predates this; older timestamps are typos (1970, 0001). */
 export const earliestOccurredAt = Date.parse('2000-01-01T00:00:00Z');
 
-export function toMinorUnits(amount: number): number {
-  return Math.round(amount * 100);
+/** Lines of an order or cart kept when it is stored: the largest by amount. */
+export const storedLinesPerOrder = 30;
+
+/**
+ * What is stored of a long order or cart: lines of the same SKU added up, the largest by amount
+ * kept, names dropped past the limit, and the original line count. A wholesale order of 5,000
+ * lines stores like one of thirty; totals and the order's own facts are untouched.
+ */
+export function summarizeLines(items: LineItem[]): { items: LineItem[]; lineCount?: number } {
+  if (items.length <= storedLinesPerOrder) return { items };
+  const bySku = new Map<string, LineItem>();
+  for (const item of items) {
+    const seen = bySku.get(item.sku);
+    if (seen) seen.quantity += item.quantity;
+    else
+      bySku.set(item.sku, {
+        sku: item.sku,
+        category: item.category,
+        price: item.price,
+        quantity: item.quantity,
+      });
+  }
+  const kept = [...bySku.values()]
+    .sort((a, b) => b.price * b.quantity - a.price * a.quantity || (a.sku < b.sku ? -1 : 1))
+    .slice(0, storedLinesPerOrder);
+  return { items: kept, lineCount: items.length };
+}
+
+/** The stored form of an event's properties: long orders and carts summarised (see summarizeLines). */
+export function storedProperties(event: StoredEvent): StoredEvent {
+  if (event.type === 'order_placed' || event.type === 'cart_updated') {
+    const { items, lineCount } = summarizeLines(event.properties.items);
+    if (lineCount === undefined) return event;
+    return {
+      ...event,
+      properties: { ...event.properties, items, ...(event.type === 'order_placed' ? { lineCount } : {}) },
+    } as StoredEvent;
+  }
+  return event;
 }

@@ -18,6 +18,19 @@ export interface IdentityKey {
   value: string;
 }
 
+/** An identity as one string, `phone:+86…` or `email:…`, as links and events store it. */
+export function identityKey(identity: IdentityKey): string {
+  return `${identity.kind}:${identity.value}`;
+}
+
+/** The phone and email an input names, as identities. */
+export function identitiesOf(ref: { phone?: string; email?: string }): IdentityKey[] {
+  const out: IdentityKey[] = [];
+  if (ref.phone) out.push({ kind: 'phone', value: ref.phone });
+  if (ref.email) out.push({ kind: 'email', value: ref.email });
+  return out;
+}
+
 /**
  * A customer first seen by phone or email alone gets an id derived from that identity, so a
  * retried or replayed event creates the same customer rather than a twin.

@@ -1,14 +1,16 @@
 import { type ShopSettings, tierFor } from '../shops/shop.js';
-import type { LineItem, StoredEvent } from './events.js';
-import { browsingEventTypes, toMinorUnits } from './events.js';
+import { browsingEventTypes, type LineItem, type StoredEvent } from './events.js';
+import { toMinorUnits } from './money.js';
 
 /**
  * A customer profile and the pure reducer that keeps its stats from events.
  *
- * `activity` holds the facts events establish (orders by id, views, cart); `stats` is derived from
- * it alone. Keeping facts keyed by their own ids (orderId, refundId) makes the result independent of
- * arrival order: a payment seen before its order counts once both are in, and a backfilled old order
- * never becomes the last one. Exactly-once application is the store's job (see apply-events).
+ * `activity` holds the facts events establish; `stats` are derived from it alone (summarize), never
+ * stored. Orders are facts keyed by their own ids, so the result does not depend on arrival order: a
+ * payment seen before its order counts once both are in, and a backfilled old order never becomes the
+ * last one. Nothing here grows with a customer's history: the most recent orders are kept as facts,
+ * older ones are moved out (`archived`, written as items of their own) and summed into `history`;
+ * views keep the few most recent keys. Exactly-once application is the change's job (applied.ts).
  */
 
 export type Channel = 'email' | 'sms';
@@ -34,10 +36,26 @@ export interface OrderFacts {
   /** Minor units. */
   total?: number;
   currency?: string;
+  /** Minor units, by refund id, so a refund reported twice counts once. */
   refunds: Record<string, number>;
   couponCode?: string;
   discounted: boolean;
+  /** The order's categories (a few), for interest and care content. */
   categories: string[];
+}
+
+/** What the orders moved out of the profile add up to. Minor units. */
+export interface OrderHistory {
+  orders: number;
+  paidOrders: number;
+  netSpend: number;
+  discountedOrders: number;
+  firstOrderAt: string | null;
+  lastOrderAt: string | null;
+  /** Distinct days with a paid order (purchase occasions), and the latest of them. */
+  purchaseDays: number;
+  lastPurchaseDay: string | null;
+  coupons: Record<string, number>;
 }
 
 export interface ViewCount {
@@ -49,12 +67,16 @@ export interface ViewCount {
 
 export interface Cart {
   cartId?: string;
+  /** The largest few lines, for "continue your order". */
   items: LineItem[];
+  lineCount: number;
   updatedAt: string;
 }
 
 export interface Activity {
+  /** The most recent orders (and any order a late event touched meanwhile), by order id. */
   orders: Record<string, OrderFacts>;
+  history: OrderHistory;
   productViews: Record<string, ViewCount>;
   categoryViews: Record<string, ViewCount>;
   cart: Cart | null;
@@ -68,10 +90,13 @@ export interface ProfileStats {
   paidOrderCount: number;
   /** Minor units, net of refunds. */
   totalSpend: number;
+  /** Minor units. */
   averageOrderValue: number;
   firstOrderAt: string | null;
   lastOrderAt: string | null;
-  /** Days between consecutive paid orders, in order. */
+  /** Days with a paid order: repeat purchases on one day are one occasion. */
+  purchaseDays: number;
+  /** Days between consecutive recent paid orders, in order (the last few orders only). */
   orderIntervalsDays: number[];
   medianOrderIntervalDays: number | null;
   lastSeenAt: string | null;
@@ -86,20 +111,40 @@ export interface Profile {
   createdAt: string;
   traits: Traits;
   activity: Activity;
-  stats: ProfileStats;
   tier: string | null;
   segments: string[];
   /** Customers folded into this one, whose history is this one's now. */
   mergedFrom: string[];
 }
 
-export const maxTrackedViews = 200;
-const recentViewsKept = 10;
+/** Orders kept in the profile; past this, the oldest move out in steps of `archiveStep`. */
+export const recentOrdersKept = 6;
+const archiveStep = 4;
+export const maxTrackedViews = 6;
+const recentViewsKept = 3;
+const cartLinesKept = 5;
+const categoriesPerOrder = 3;
+const couponsKept = 10;
 const dayMs = 86_400_000;
+
+export function emptyHistory(): OrderHistory {
+  return {
+    orders: 0,
+    paidOrders: 0,
+    netSpend: 0,
+    discountedOrders: 0,
+    firstOrderAt: null,
+    lastOrderAt: null,
+    purchaseDays: 0,
+    lastPurchaseDay: null,
+    coupons: {},
+  };
+}
 
 export function emptyActivity(): Activity {
   return {
     orders: {},
+    history: emptyHistory(),
     productViews: {},
     categoryViews: {},
     cart: null,
@@ -111,14 +156,12 @@ export function emptyActivity(): Activity {
 }
 
 export function newProfile(shopId: string, customerId: string, createdAt: string): Profile {
-  const activity = emptyActivity();
   return {
     shopId,
     customerId,
     createdAt,
     traits: {},
-    activity,
-    stats: summarize(activity),
+    activity: emptyActivity(),
     tier: null,
     segments: [],
     mergedFrom: [],
@@ -146,9 +189,8 @@ function earlier(a: string | null | undefined, b: string): string {
   return a && a < b ? a : b;
 }
 
-function order(activity: Activity, orderId: string): OrderFacts {
-  activity.orders[orderId] ??= { refunds: {}, discounted: false, categories: [] };
-  return activity.orders[orderId];
+function emptyOrder(): OrderFacts {
+  return { refunds: {}, discounted: false, categories: [] };
 }
 
 function countView(map: Record<string, ViewCount>, key: string, at: string): void {
@@ -163,13 +205,28 @@ function countView(map: Record<string, ViewCount>, key: string, at: string): voi
   }
 }
 
-/** Applies one event's facts to the activity, in place. Caller guarantees each event once. */
+function cartOf(items: LineItem[], cartId: string | undefined, at: string): Cart {
+  const largest = [...items]
+    .sort((a, b) => b.price * b.quantity - a.price * a.quantity)
+    .slice(0, cartLinesKept)
+    .map(({ sku, category, price, quantity }) => ({ sku, category, price, quantity }));
+  return { cartId, items: largest, lineCount: items.length, updatedAt: at };
+}
+
+/**
+ * Applies one event's facts to the activity, in place. Caller guarantees each event once. `orders`
+ * must hold the order the event names if it is known anywhere (the change loads archived ones).
+ */
 export function applyToActivity(activity: Activity, event: StoredEvent): void {
   const at = event.occurredAt;
   if (customerActions.has(event.type)) {
     activity.lastSeenAt = later(activity.lastSeenAt, at);
     activity.firstSeenAt = earlier(activity.firstSeenAt, at);
   }
+  const order = (orderId: string) => {
+    activity.orders[orderId] ??= emptyOrder();
+    return activity.orders[orderId];
+  };
   switch (event.type) {
     case 'page_viewed':
       if (event.properties.sku) countView(activity.productViews, event.properties.sku, at);
@@ -177,31 +234,41 @@ export function applyToActivity(activity: Activity, event: StoredEvent): void {
       break;
     case 'cart_updated':
       if (!activity.cart || activity.cart.updatedAt <= at) {
-        activity.cart = { cartId: event.properties.cartId, items: event.properties.items, updatedAt: at };
+        activity.cart = cartOf(event.properties.items, event.properties.cartId, at);
       }
       break;
     case 'order_placed': {
-      const o = order(activity, event.properties.orderId);
+      const p = event.properties;
+      const o = order(p.orderId);
       o.placedAt = at;
-      o.total = toMinorUnits(event.properties.total);
-      o.currency = event.properties.currency;
-      o.couponCode = event.properties.couponCode;
-      o.discounted = Boolean(event.properties.couponCode || (event.properties.discount ?? 0) > 0);
-      o.categories = [...new Set(event.properties.items.flatMap((i) => (i.category ? [i.category] : [])))];
+      o.total = toMinorUnits(p.total);
+      o.currency = p.currency;
+      o.couponCode = p.couponCode;
+      o.discounted = Boolean(p.couponCode || (p.discount ?? 0) > 0);
+      o.categories = [...new Set(p.items.flatMap((i) => (i.category ? [i.category] : [])))].slice(
+        0,
+        categoriesPerOrder,
+      );
+      if (p.paidAt) {
+        // Paying is something the customer did: it counts as seen, as an order_paid event would.
+        const paidAt = new Date(p.paidAt).toISOString();
+        o.paidAt = o.paidAt ? earlier(o.paidAt, paidAt) : paidAt;
+        activity.lastSeenAt = later(activity.lastSeenAt, paidAt);
+      }
       // An order placed after the cart's last change is that cart checked out.
       if (activity.cart && activity.cart.updatedAt <= at) activity.cart = null;
       break;
     }
     case 'order_paid': {
-      const o = order(activity, event.properties.orderId);
+      const o = order(event.properties.orderId);
       o.paidAt = o.paidAt ? earlier(o.paidAt, at) : at;
       break;
     }
     case 'order_shipped':
-      order(activity, event.properties.orderId).shippedAt = at;
+      order(event.properties.orderId).shippedAt = at;
       break;
     case 'order_refunded':
-      order(activity, event.properties.orderId).refunds[event.properties.refundId] = toMinorUnits(
+      order(event.properties.orderId).refunds[event.properties.refundId] = toMinorUnits(
         event.properties.amount,
       );
       break;
@@ -235,8 +302,86 @@ export function applyToTraits(traits: Traits, event: StoredEvent): Traits {
   }
 }
 
-function refunded(o: OrderFacts): number {
-  return Object.values(o.refunds).reduce((a, b) => a + b, 0);
+/** The calendar day (YYYY-MM-DD) of an instant on the shop's clock. */
+const dayFormats = new Map<string, Intl.DateTimeFormat>();
+export function dayOf(iso: string, timeZone: string): string {
+  let format = dayFormats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-CA', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+    });
+    dayFormats.set(timeZone, format);
+  }
+  return format.format(new Date(iso));
+}
+
+/** What one order adds to the stats: nothing until it is placed; spend only once paid and not fully refunded. */
+interface Contribution {
+  placedAt: string;
+  paid: boolean;
+  net: number;
+  discounted: boolean;
+  couponCode?: string;
+  unpaid: boolean;
+}
+
+function contributionOf(o: OrderFacts): Contribution | null {
+  if (o.placedAt === undefined || o.total === undefined) return null; // payment or refund ahead of its order
+  const refunded = Object.values(o.refunds).reduce((a, b) => a + b, 0);
+  const net = Math.max(0, o.total - refunded);
+  const fullyRefunded = o.total > 0 && net === 0;
+  const paid = Boolean(o.paidAt) && !fullyRefunded;
+  return {
+    placedAt: o.placedAt,
+    paid,
+    net: paid ? net : 0,
+    discounted: paid && o.discounted,
+    couponCode: paid ? o.couponCode : undefined,
+    unpaid: !o.paidAt && !fullyRefunded,
+  };
+}
+
+function addCoupon(coupons: Record<string, number>, code: string, by: number): Record<string, number> {
+  const out = { ...coupons, [code]: (coupons[code] ?? 0) + by };
+  if ((out[code] ?? 0) <= 0) delete out[code];
+  const codes = Object.keys(out);
+  // Keep the most used codes; a coupon collector's profile stays bounded.
+  if (codes.length > couponsKept) {
+    const least = codes.reduce((a, b) => ((out[a] ?? 0) <= (out[b] ?? 0) ? a : b));
+    delete out[least];
+  }
+  return out;
+}
+
+/**
+ * Adds (sign 1) or takes back (sign -1) an order's contribution to the history. Taking back is used
+ * when a late event changes an archived order; first/last dates and purchase days only move forward
+ * (a refund of an old order does not un-count the day it was bought), which keeps the history bounded.
+ */
+export function foldIntoHistory(
+  history: OrderHistory,
+  o: OrderFacts,
+  sign: 1 | -1,
+  timeZone: string,
+): OrderHistory {
+  const c = contributionOf(o);
+  const h = { ...history, orders: history.orders + sign };
+  if (!c?.paid) return h;
+  h.paidOrders += sign;
+  h.netSpend += sign * c.net;
+  if (c.discounted) h.discountedOrders += sign;
+  if (c.couponCode) h.coupons = addCoupon(h.coupons, c.couponCode, sign);
+  if (sign === 1) {
+    h.firstOrderAt = h.firstOrderAt ? earlier(h.firstOrderAt, c.placedAt) : c.placedAt;
+    h.lastOrderAt = h.lastOrderAt ? later(h.lastOrderAt, c.placedAt) : c.placedAt;
+    const day = dayOf(c.placedAt, timeZone);
+    if (day !== h.lastPurchaseDay) h.purchaseDays += 1;
+    h.lastPurchaseDay = h.lastPurchaseDay ? later(h.lastPurchaseDay, day) : day;
+  }
+  return h;
 }
 
 function median(values: number[]): number | null {
@@ -248,44 +393,76 @@ function median(values: number[]): number | null {
 }
 
 /** Derives the stats from the facts. Pure and total: the same facts always give the same stats. */
-export function summarize(activity: Activity): ProfileStats {
-  const paid: Array<{ placedAt: string; net: number; o: OrderFacts }> = [];
+export function summarize(activity: Activity, timeZone: string): ProfileStats {
+  const h = activity.history;
+  const paid: Contribution[] = [];
   const unpaidOrderIds: string[] = [];
-  const couponsUsed: Record<string, number> = {};
-  let discountedOrderCount = 0;
+  let couponsUsed = h.coupons;
   for (const [orderId, o] of Object.entries(activity.orders)) {
-    if (o.placedAt === undefined || o.total === undefined) continue; // payment or refund ahead of its order
-    const net = Math.max(0, o.total - refunded(o));
-    const fullyRefunded = o.total > 0 && net === 0;
-    if (!o.paidAt) {
-      if (!fullyRefunded) unpaidOrderIds.push(orderId);
-      continue;
-    }
-    if (fullyRefunded) continue;
-    paid.push({ placedAt: o.placedAt, net, o });
-    if (o.couponCode) couponsUsed[o.couponCode] = (couponsUsed[o.couponCode] ?? 0) + 1;
-    if (o.discounted) discountedOrderCount += 1;
+    const c = contributionOf(o);
+    if (!c) continue;
+    if (c.unpaid) unpaidOrderIds.push(orderId);
+    if (!c.paid) continue;
+    paid.push(c);
+    if (c.couponCode) couponsUsed = addCoupon(couponsUsed, c.couponCode, 1);
   }
   paid.sort((a, b) => (a.placedAt < b.placedAt ? -1 : a.placedAt > b.placedAt ? 1 : 0));
-  const totalSpend = paid.reduce((sum, p) => sum + p.net, 0);
+  const totalSpend = h.netSpend + paid.reduce((sum, p) => sum + p.net, 0);
+  const paidOrderCount = h.paidOrders + paid.length;
   const orderIntervalsDays: number[] = [];
   for (let i = 1; i < paid.length; i++) {
     const gap = Date.parse(paid[i]?.placedAt ?? '') - Date.parse(paid[i - 1]?.placedAt ?? '');
     orderIntervalsDays.push(Math.round((gap / dayMs) * 10) / 10);
   }
+  const days = [...new Set(paid.map((p) => dayOf(p.placedAt, timeZone)))].filter(
+    (d) => d !== h.lastPurchaseDay,
+  );
+  const first = paid[0]?.placedAt;
+  const last = paid.at(-1)?.placedAt;
   return {
-    paidOrderCount: paid.length,
+    paidOrderCount,
     totalSpend,
-    averageOrderValue: paid.length ? Math.round(totalSpend / paid.length) : 0,
-    firstOrderAt: paid[0]?.placedAt ?? null,
-    lastOrderAt: paid.at(-1)?.placedAt ?? null,
+    averageOrderValue: paidOrderCount ? Math.round(totalSpend / paidOrderCount) : 0,
+    firstOrderAt:
+      h.firstOrderAt && first ? earlier(h.firstOrderAt, first) : (h.firstOrderAt ?? first ?? null),
+    lastOrderAt: h.lastOrderAt && last ? later(h.lastOrderAt, last) : (h.lastOrderAt ?? last ?? null),
+    purchaseDays: h.purchaseDays + days.length,
     orderIntervalsDays,
     medianOrderIntervalDays: median(orderIntervalsDays),
     lastSeenAt: activity.lastSeenAt,
     unpaidOrderIds: unpaidOrderIds.sort(),
     couponsUsed,
-    discountedOrderCount,
+    discountedOrderCount: h.discountedOrders + paid.filter((p) => p.discounted).length,
   };
+}
+
+export interface ArchivedOrder {
+  orderId: string;
+  facts: OrderFacts;
+}
+
+/**
+ * Moves the oldest orders out of the profile once it holds more than it keeps, folding them into
+ * the history; returns the orders to write as items of their own. In steps, so a heavy buyer's
+ * profile pays for the move once every few orders rather than on each.
+ */
+export function archiveOldOrders(activity: Activity, timeZone: string): ArchivedOrder[] {
+  const ids = Object.keys(activity.orders);
+  if (ids.length <= recentOrdersKept + archiveStep - 1) return [];
+  const byAge = ids.sort((a, b) => {
+    const pa = activity.orders[a]?.placedAt ?? '';
+    const pb = activity.orders[b]?.placedAt ?? '';
+    return pa < pb ? -1 : pa > pb ? 1 : a < b ? -1 : 1;
+  });
+  const moved = byAge.slice(0, ids.length - recentOrdersKept);
+  const archived: ArchivedOrder[] = [];
+  for (const orderId of moved) {
+    const facts = activity.orders[orderId] as OrderFacts;
+    activity.history = foldIntoHistory(activity.history, facts, 1, timeZone);
+    delete activity.orders[orderId];
+    archived.push({ orderId, facts });
+  }
+  return archived;
 }
 
 export interface TierChange {
@@ -293,23 +470,53 @@ export interface TierChange {
   to: string;
 }
 
-export interface Applied {
-  profile: Profile;
-  tierChange: TierChange | null;
-}
-
-/** Applies events (each exactly once, any order) and reports a tier change, if the spend moved one. */
-export function applyEvents(profile: Profile, events: StoredEvent[], settings: ShopSettings): Applied {
+/**
+ * Applies events (each exactly once, any order) to a profile. `archived` holds the archived orders
+ * these events name: their old contribution is taken out of the history, the event applied, and the
+ * new one put back; they are returned (with any newly archived orders) to be written.
+ */
+export function applyEvents(
+  profile: Profile,
+  events: StoredEvent[],
+  settings: ShopSettings,
+  archived: ReadonlyMap<string, OrderFacts> = new Map(),
+): { profile: Profile; archivedOrders: ArchivedOrder[]; changedArchive: boolean } {
   const activity = structuredClone(profile.activity);
+  const touched = new Map<string, OrderFacts>();
   let traits = profile.traits;
   for (const event of events) {
-    applyToActivity(activity, event);
+    const orderId = 'orderId' in event.properties ? event.properties.orderId : undefined;
+    const old = orderId ? archived.get(orderId) : undefined;
+    if (orderId && old && !(orderId in activity.orders)) {
+      // A late event for an order moved out: work on its facts here, then settle the history below.
+      const facts = touched.get(orderId) ?? structuredClone(old);
+      touched.set(orderId, facts);
+      applyToActivity({ ...activity, orders: { [orderId]: facts } }, event);
+    } else {
+      applyToActivity(activity, event);
+    }
     traits = applyToTraits(traits, event);
   }
-  const stats = summarize(activity);
+  for (const [orderId, facts] of touched) {
+    const before = archived.get(orderId) as OrderFacts;
+    activity.history = foldIntoHistory(
+      foldIntoHistory(activity.history, before, -1, settings.timeZone),
+      facts,
+      1,
+      settings.timeZone,
+    );
+  }
+  const archivedOrders = [
+    ...[...touched].map(([orderId, facts]) => ({ orderId, facts })),
+    ...archiveOldOrders(activity, settings.timeZone),
+  ];
+  const stats = summarize(activity, settings.timeZone);
   const tier = tierFor(stats.totalSpend, stats.paidOrderCount, settings.tiers);
-  const tierChange = tier !== profile.tier && tier !== null ? { from: profile.tier, to: tier } : null;
-  return { profile: { ...profile, activity, traits, stats, tier }, tierChange };
+  return {
+    profile: { ...profile, activity, traits, tier },
+    archivedOrders,
+    changedArchive: touched.size > 0,
+  };
 }
 
 function mergeViews(a: Record<string, ViewCount>, b: Record<string, ViewCount>): Record<string, ViewCount> {
@@ -324,7 +531,11 @@ function mergeViews(a: Record<string, ViewCount>, b: Record<string, ViewCount>):
         }
       : v;
   }
-  return out;
+  // The merged map keeps the most recently seen keys only.
+  const kept = Object.entries(out)
+    .sort(([, x], [, y]) => (x.lastAt < y.lastAt ? 1 : -1))
+    .slice(0, maxTrackedViews);
+  return Object.fromEntries(kept);
 }
 
 function mergeOrder(a: OrderFacts | undefined, b: OrderFacts): OrderFacts {
@@ -338,15 +549,38 @@ function mergeOrder(a: OrderFacts | undefined, b: OrderFacts): OrderFacts {
     refunds: { ...a.refunds, ...b.refunds },
     couponCode: a.couponCode ?? b.couponCode,
     discounted: a.discounted || b.discounted,
-    categories: [...new Set([...a.categories, ...b.categories])],
+    categories: [...new Set([...a.categories, ...b.categories])].slice(0, categoriesPerOrder),
+  };
+}
+
+function addHistories(a: OrderHistory, b: OrderHistory): OrderHistory {
+  let coupons = a.coupons;
+  for (const [code, n] of Object.entries(b.coupons)) coupons = addCoupon(coupons, code, n);
+  const dates = (x: string | null, y: string | null, pick: (p: string, q: string) => string) =>
+    x && y ? pick(x, y) : (x ?? y);
+  return {
+    orders: a.orders + b.orders,
+    paidOrders: a.paidOrders + b.paidOrders,
+    netSpend: a.netSpend + b.netSpend,
+    discountedOrders: a.discountedOrders + b.discountedOrders,
+    firstOrderAt: dates(a.firstOrderAt, b.firstOrderAt, earlier),
+    lastOrderAt: dates(a.lastOrderAt, b.lastOrderAt, later),
+    purchaseDays: a.purchaseDays + b.purchaseDays,
+    lastPurchaseDay: dates(a.lastPurchaseDay, b.lastPurchaseDay, later),
+    coupons,
   };
 }
 
 /**
  * Folds `other` into `survivor` when two known customers turn out to be one. Facts keyed by id
  * (orders) combine without double counting; counts add up because no event was applied to both.
+ * Returns the orders the merged profile moves out.
  */
-export function mergeProfiles(survivor: Profile, other: Profile, settings: ShopSettings): Applied {
+export function mergeProfiles(
+  survivor: Profile,
+  other: Profile,
+  settings: ShopSettings,
+): { profile: Profile; archivedOrders: ArchivedOrder[] } {
   const a = survivor.activity;
   const b = other.activity;
   const orders = { ...a.orders };
@@ -354,36 +588,34 @@ export function mergeProfiles(survivor: Profile, other: Profile, settings: ShopS
   const carts = [a.cart, b.cart]
     .filter((c): c is Cart => c !== null)
     .sort((x, y) => (x.updatedAt < y.updatedAt ? 1 : -1));
+  const seen = (pick: (xs: string[]) => string | undefined, x: string | null, y: string | null) =>
+    pick([x, y].filter((v): v is string => !!v).sort()) ?? null;
   const activity: Activity = {
     orders,
+    history: addHistories(a.history, b.history),
     productViews: mergeViews(a.productViews, b.productViews),
     categoryViews: mergeViews(a.categoryViews, b.categoryViews),
     cart: carts[0] ?? null,
-    firstSeenAt: [a.firstSeenAt, b.firstSeenAt].filter((x): x is string => !!x).sort()[0] ?? null,
-    lastSeenAt:
-      [a.lastSeenAt, b.lastSeenAt]
-        .filter((x): x is string => !!x)
-        .sort()
-        .at(-1) ?? null,
+    firstSeenAt: seen((xs) => xs[0], a.firstSeenAt, b.firstSeenAt),
+    lastSeenAt: seen((xs) => xs.at(-1), a.lastSeenAt, b.lastSeenAt),
     reviews: a.reviews + b.reviews,
     complaints: a.complaints + b.complaints,
   };
+  const archivedOrders = archiveOldOrders(activity, settings.timeZone);
   // The survivor's own traits win; the other fills what the survivor lacks.
   const traits: Traits = { ...other.traits, ...stripUndefined(survivor.traits) };
-  const stats = summarize(activity);
-  const tier = tierFor(stats.totalSpend, stats.paidOrderCount, settings.tiers);
-  const tierChange = tier !== survivor.tier && tier !== null ? { from: survivor.tier, to: tier } : null;
+  const stats = summarize(activity, settings.timeZone);
   return {
     profile: {
       ...survivor,
       createdAt: earlier(survivor.createdAt, other.createdAt),
       traits,
       activity,
-      stats,
-      tier,
+      tier: tierFor(stats.totalSpend, stats.paidOrderCount, settings.tiers),
+      segments: [...new Set([...survivor.segments, ...other.segments])].sort(),
       mergedFrom: [...new Set([...survivor.mergedFrom, other.customerId, ...other.mergedFrom])],
     },
-    tierChange,
+    archivedOrders,
   };
 }
 

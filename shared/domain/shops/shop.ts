@@ -1,8 +1,10 @@
+import { toMinorUnits } from '../customers/money.js';
+
 /** A shop (tenant) and the settings that shape how its customers are treated. */
 
 export interface TierRule {
   name: string;
-  /** Cumulative spend, net of refunds, in minor units (cents/fen), from which the tier applies. */
+  /** Cumulative spend, net of refunds, in the shop's currency units, from which the tier applies. */
   minSpend: number;
   /** What a member of this tier pays, as a share of list price (0.92 = 8% off). */
   priceFactor: number;
@@ -25,9 +27,9 @@ export interface ShopSettings {
 
 export const defaultTiers: TierRule[] = [
   { name: 'member', minSpend: 0, priceFactor: 0.95 },
-  { name: 'senior', minSpend: 2_000_00, priceFactor: 0.92 },
-  { name: 'vip', minSpend: 5_000_00, priceFactor: 0.9 },
-  { name: 'supreme_vip', minSpend: 20_000_00, priceFactor: 0.88 },
+  { name: 'senior', minSpend: 2_000, priceFactor: 0.92 },
+  { name: 'vip', minSpend: 5_000, priceFactor: 0.9 },
+  { name: 'supreme_vip', minSpend: 20_000, priceFactor: 0.88 },
 ];
 
 export function defaultShopSettings(shopId: string, name: string, createdAt: string): ShopSettings {
@@ -44,12 +46,13 @@ export function defaultShopSettings(shopId: string, name: string, createdAt: str
   };
 }
 
-/** The highest tier whose threshold the spend reaches; null for a customer who has not bought. */
-export function tierFor(netSpend: number, paidOrderCount: number, tiers: TierRule[]): string | null {
+/** The highest tier whose threshold the spend (minor units) reaches; null for a customer who has not bought. */
+export function tierFor(netSpendMinor: number, paidOrderCount: number, tiers: TierRule[]): string | null {
   if (paidOrderCount === 0) return null;
   let best: TierRule | undefined;
   for (const tier of tiers) {
-    if (netSpend >= tier.minSpend && (!best || tier.minSpend >= best.minSpend)) best = tier;
+    if (netSpendMinor >= toMinorUnits(tier.minSpend) && (!best || tier.minSpend >= best.minSpend))
+      best = tier;
   }
   return best?.name ?? null;
 }

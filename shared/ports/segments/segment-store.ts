@@ -1,10 +1,8 @@
-import type { ProfileStats } from '../../domain/customers/profile.js';
+import type { Profile } from '../../domain/customers/profile.js';
 
 export interface SegmentCandidate {
-  customerId: string;
   version: number;
-  stats: ProfileStats;
-  segments: string[];
+  profile: Profile;
 }
 
 export interface SegmentStore {

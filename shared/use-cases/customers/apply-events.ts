@@ -1,67 +1,54 @@
-import { chunk } from '../../domain/collections.js';
+import type { CustomerChange } from '../../domain/customers/change.js';
 import type { StoredEvent } from '../../domain/customers/events.js';
-import type { IdentityKey } from '../../domain/customers/identity.js';
+import { identitiesOf } from '../../domain/customers/identity.js';
 import type { ShopSettings } from '../../domain/shops/shop.js';
-import { type ChangeDeps, changeCustomer } from './change-customer.js';
+import { type ChangeDeps, changeCustomers } from './change-customers.js';
 
 export interface ApplyEventsDeps extends ChangeDeps {
   shopSettings: (shopId: string) => Promise<ShopSettings>;
-  onGroupFailure?: (error: unknown, events: number) => void;
+  onFailure?: (error: unknown, events: number) => void;
 }
 
-export function identitiesOf(ref: { phone?: string; email?: string }): IdentityKey[] {
-  const out: IdentityKey[] = [];
-  if (ref.phone) out.push({ kind: 'phone', value: ref.phone });
-  if (ref.email) out.push({ kind: 'email', value: ref.email });
-  return out;
-}
-
-/** Events that name the same customer the same way are applied together, in one commit. */
-function groupKey(event: StoredEvent): string {
-  const id = event.customerId
-    ? `id:${event.customerId}`
-    : event.phone
-      ? `phone:${event.phone}`
-      : `email:${event.email}`;
-  return `${event.shopId}\u0000${id}`;
-}
-
-const maxEventsPerCommit = 40;
-
-/**
- * Primary course: group new events by the customer they name, and apply each group exactly once.
- * Returns the ids of events whose group failed, so the caller can report them for retry.
- */
-export async function applyNewEvents(deps: ApplyEventsDeps, events: StoredEvent[]): Promise<Set<string>> {
+/** Events that name a customer the same way are one change; changes landing on one customer are put together later. */
+export function changesOf(events: StoredEvent[]): CustomerChange[] {
   const groups = new Map<string, StoredEvent[]>();
   for (const event of events) {
-    const key = groupKey(event);
+    const key = event.customerId
+      ? `id:${event.customerId}`
+      : event.phone
+        ? `phone:${event.phone}`
+        : `email:${event.email}`;
     groups.set(key, [...(groups.get(key) ?? []), event]);
   }
-  const failed = new Set<string>();
-  // Groups are different customers: run them side by side, a few at a time.
-  const queue = [...groups.values()];
-  const workers = Array.from({ length: Math.min(8, queue.length) }, async () => {
-    for (let group = queue.shift(); group; group = queue.shift()) {
-      try {
-        for (const part of chunk(group, maxEventsPerCommit)) await applyGroup(deps, part);
-      } catch (error) {
-        for (const e of group) failed.add(e.id);
-        deps.onGroupFailure?.(error, group.length);
-      }
-    }
+  return [...groups.values()].map((group) => {
+    const identities = new Map(group.flatMap(identitiesOf).map((i) => [`${i.kind}:${i.value}`, i]));
+    return { customerId: group[0]?.customerId, identities: [...identities.values()], events: group };
   });
-  await Promise.all(workers);
-  return failed;
 }
 
-async function applyGroup(deps: ApplyEventsDeps, group: StoredEvent[]): Promise<void> {
-  const head = group[0] as StoredEvent;
-  const identities = new Map(group.flatMap(identitiesOf).map((i) => [`${i.kind}:${i.value}`, i]));
-  await changeCustomer(deps, {
-    settings: await deps.shopSettings(head.shopId),
-    customerId: head.customerId,
-    identities: [...identities.values()],
-    events: group,
-  });
+/**
+ * Primary course: group new events by shop and by the customer they name, and apply them: one
+ * write per customer, exactly once. Returns the ids of events whose customer could not be
+ * committed, so the caller can report them for retry.
+ */
+export async function applyNewEvents(deps: ApplyEventsDeps, events: StoredEvent[]): Promise<Set<string>> {
+  const byShop = new Map<string, StoredEvent[]>();
+  for (const event of events) byShop.set(event.shopId, [...(byShop.get(event.shopId) ?? []), event]);
+  const failed = new Set<string>();
+  for (const [shopId, shopEvents] of byShop) {
+    const changes = changesOf(shopEvents);
+    let outcomes: Awaited<ReturnType<typeof changeCustomers>>;
+    try {
+      outcomes = await changeCustomers(deps, await deps.shopSettings(shopId), changes);
+    } catch (error) {
+      outcomes = changes.map(() => ({ ok: false, error }));
+    }
+    outcomes.forEach((outcome, i) => {
+      if (outcome.ok) return;
+      const change = changes[i] as CustomerChange;
+      for (const e of change.events) failed.add(e.id);
+      deps.onFailure?.(outcome.error, change.events.length);
+    });
+  }
+  return failed;
 }

@@ -5,27 +5,17 @@ import {
   type ShopEvent,
   type StoredEvent,
   shopEventSchema,
+  storedProperties,
 } from '../../domain/customers/events.js';
 import { normalizeEmail, normalizePhone } from '../../domain/customers/identity.js';
 import { type FieldIssue, ValidationError } from '../../domain/errors.js';
 import type { ShopSettings } from '../../domain/shops/shop.js';
+import { issuesOf } from '../../domain/validation.js';
 import type { AppendResult, EventStore } from '../../ports/customers/event-store.js';
 
 export const maxEventsPerBatch = 100;
 
 const batchSchema = z.strictObject({ events: z.array(z.unknown()).min(1).max(maxEventsPerBatch) });
-
-export function issuesOf(
-  error: z.ZodError,
-  index?: number,
-  prefix: Array<string | number> = [],
-): FieldIssue[] {
-  return error.issues.map((issue) => ({
-    ...(index === undefined ? {} : { index }),
-    path: [...prefix, ...issue.path].map(String).join('.') || '(root)',
-    message: issue.message,
-  }));
-}
 
 /**
  * Checks one event beyond its shape (time, identity) and returns it in stored form, or its issues.
@@ -61,14 +51,14 @@ export function normalizeEvent(
   }
   if (issues.length > 0) return { issues };
   return {
-    event: {
+    event: storedProperties({
       ...event,
       shopId: settings.shopId,
       occurredAt: new Date(occurredAt).toISOString(),
       receivedAt: now.toISOString(),
       phone,
       email: event.email === undefined ? undefined : normalizeEmail(event.email),
-    } as StoredEvent,
+    } as StoredEvent),
   };
 }
 

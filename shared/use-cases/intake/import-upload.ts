@@ -74,7 +74,7 @@ export function jobsOf(body: unknown): ImportJob[] {
 export async function runImportUpload(
   deps: ImportUploadDeps,
   job: ImportJob,
-  options: { now: () => Date; shouldPause: () => boolean },
+  options: { now: () => Date; shouldPause: () => boolean; chunkRows?: number },
 ): Promise<UploadReport> {
   const shopId = uploadKey.exec(job.key)?.[1] ?? null;
   const report = async (fields: Omit<UploadReport, 'file' | 'shopId' | 'updatedAt'>) => {
@@ -94,7 +94,12 @@ export async function runImportUpload(
       async function* () {
         yield* deps.rows(await deps.uploads.open(job.bucket, job.key), job.key);
       },
-      { now: options.now(), resumeAt: job.resumeAt, shouldPause: options.shouldPause },
+      {
+        now: options.now(),
+        resumeAt: job.resumeAt,
+        shouldPause: options.shouldPause,
+        chunkRows: options.chunkRows,
+      },
     );
     if (result.resumeAt === undefined) return report({ status: 'done', ...result });
     await deps.continuations.resumeLater({ ...job, resumeAt: result.resumeAt });

@@ -1,10 +1,11 @@
 import { z } from 'zod';
 import { type FieldIssue, ValidationError } from '../../domain/errors.js';
 import type { ShopSettings } from '../../domain/shops/shop.js';
+import { issuesOf } from '../../domain/validation.js';
 import type { EventStore } from '../../ports/customers/event-store.js';
-import type { ChangeDeps } from '../customers/change-customer.js';
-import { putCustomer } from '../customers/customers.js';
-import { issuesOf, maxEventsPerBatch, normalizeBatch } from '../customers/ingest-events.js';
+import type { ChangeDeps } from '../customers/change-customers.js';
+import { maxEventsPerBatch, normalizeBatch } from '../customers/ingest-events.js';
+import { putCustomer } from '../customers/put-customer.js';
 
 /**
  * The Segment tracking spec (identify, track, page, batch), as sent by Segment or RudderStack
@@ -93,10 +94,10 @@ function mapTrack(m: Message): Array<{ suffix: string; type: string; properties:
             items: productsToItems(p.products),
             couponCode: p.coupon,
             discount: p.discount,
+            // "Order Completed" is a paid order in the Segment spec: one event, paid when placed.
+            paidAt: m.timestamp,
           },
         },
-        // "Order Completed" is a paid order in the Segment spec.
-        { suffix: ':paid', type: 'order_paid', properties: { orderId } },
       ];
     }
     case 'Order Refunded':

@@ -1,3 +1,4 @@
+import { summarize } from '../../domain/customers/profile.js';
 import { timeSegments } from '../../domain/segments/lifecycle.js';
 import { isNightlyRefreshDue } from '../../domain/shops/schedule.js';
 import type { ShopSettings } from '../../domain/shops/shop.js';
@@ -23,13 +24,14 @@ export async function refreshShopSegments(
       let customers = 0;
       let changed = 0;
       for await (const page of store.customersOfShard(shop.shopId, shard)) {
-        for (const c of page) {
+        for (const { profile, version } of page) {
           customers += 1;
-          const kept = c.segments.filter((s) => !timeSegmentPrefixes.some((p) => s.startsWith(p)));
-          const next = [...kept, ...timeSegments(c.stats, now)].sort();
-          if (next.join('|') === [...c.segments].sort().join('|')) continue;
+          const stats = summarize(profile.activity, shop.timeZone);
+          const kept = profile.segments.filter((s) => !timeSegmentPrefixes.some((p) => s.startsWith(p)));
+          const next = [...kept, ...timeSegments(stats, now)].sort();
+          if (next.join('|') === [...profile.segments].sort().join('|')) continue;
           // A customer who changed meanwhile is left for the stream and the next run.
-          if (await store.setSegments(shop.shopId, c.customerId, c.version, next)) changed += 1;
+          if (await store.setSegments(shop.shopId, profile.customerId, version, next)) changed += 1;
         }
       }
       return { customers, changed };

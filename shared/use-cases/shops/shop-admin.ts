@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ConflictError, NotFoundError, ValidationError } from '../../domain/errors.js';
+import { issuesOf } from '../../domain/validation.js';
 import type { ApiKeyRecord, ShopStore } from '../../ports/shops/shop-store.js';
-import { issuesOf } from '../customers/ingest-events.js';
 import { createApiKey, createShop } from './api-keys.js';
 
 /**

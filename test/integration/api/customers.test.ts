@@ -51,7 +51,7 @@ describe('/v1/customers/{id}', () => {
     await settle();
     const mei = await call(shop, 'GET', '/v1/customers/mei');
     expect(mei.body.mergedFrom).toEqual(['wechat-771']);
-    expect(mei.body.stats).toMatchObject({ paidOrderCount: 2, totalSpend: 8000 });
+    expect(mei.body.stats).toMatchObject({ paidOrderCount: 2, totalSpend: 80 });
     // The merged-away id still answers, with the survivor.
     expect((await call(shop, 'GET', '/v1/customers/wechat-771')).body.customerId).toBe('mei');
   });

@@ -11,13 +11,13 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { createTables, localClient } from '../../../infra/local/dynamodb-local.js';
 import { lambdaContext } from '../../../infra/local/gateway.js';
 import { toLambdaRecord } from '../../../infra/local/stream-poller.js';
-import { dataTable } from '../../../infra/wiring.js';
+import { dataTable, functions, type StreamTrigger } from '../../../infra/wiring.js';
 import { createDocumentClient } from '../../../shared/adapters/dynamodb/client.js';
 import { DynamoEventStore } from '../../../shared/adapters/dynamodb/event-store.js';
 import { DynamoProfileStore } from '../../../shared/adapters/dynamodb/profile-store.js';
 import { DynamoShopStore } from '../../../shared/adapters/dynamodb/shop-store.js';
 import type { StoredEvent } from '../../../shared/domain/customers/events.js';
-import { applyEvents, newProfile } from '../../../shared/domain/customers/profile.js';
+import { applyEvents, newProfile, summarize } from '../../../shared/domain/customers/profile.js';
 import { defaultShopSettings } from '../../../shared/domain/shops/shop.js';
 import type { ProfileStore } from '../../../shared/ports/customers/profile-store.js';
 import { applyNewEvents } from '../../../shared/use-cases/customers/apply-events.js';
@@ -65,7 +65,13 @@ async function streamRecords(): Promise<DynamoDBRecord[]> {
     }
   }
   // What the event source mapping's filter lets through.
-  return out.filter((r) => r.eventName === 'INSERT' && r.dynamodb?.Keys?.sk?.S === 'EVENT');
+  const { filter } = (functions.find((f) => f.name === 'stream') as { trigger: StreamTrigger }).trigger;
+  return out.filter(
+    (r) =>
+      r.eventName === filter.eventName &&
+      (r.dynamodb?.Keys?.sk?.S ?? '').startsWith(filter.sortKeyPrefix) &&
+      r.dynamodb?.NewImage?.[filter.unlessAttribute] === undefined,
+  );
 }
 
 function ingest(raw: unknown[]): StoredEvent[] {
@@ -105,9 +111,14 @@ describe('stream handler', () => {
     expect((await handler({ Records: records })).batchItemFailures).toEqual([]);
     expect((await handler({ Records: records.slice(1) })).batchItemFailures).toEqual([]);
     const twice = (await profiles.getProfiles('stream-shop', ['replayed'])).get('replayed');
-    expect(twice?.profile.stats).toEqual(once?.profile.stats);
+    expect(twice?.profile).toEqual(once?.profile);
     expect(twice?.version).toBe(once?.version);
-    expect(twice?.profile.stats).toMatchObject({ paidOrderCount: 1, totalSpend: 210000 });
+    expect(
+      summarize(twice?.profile.activity ?? newProfile('', '', '').activity, settings.timeZone),
+    ).toMatchObject({
+      paidOrderCount: 1,
+      totalSpend: 210000,
+    });
     expect(twice?.profile.tier).toBe('senior');
   });
 
@@ -128,8 +139,9 @@ describe('stream handler', () => {
     // The first attempt commits two customers, then the container dies.
     let commits = 0;
     const dying: ProfileStore = {
-      findIdentities: (s, i) => profiles.findIdentities(s, i),
+      findOwners: (s, i) => profiles.findOwners(s, i),
       getProfiles: (s, ids) => profiles.getProfiles(s, ids),
+      getArchivedOrders: (s, w) => profiles.getArchivedOrders(s, w),
       commit: async (c) => {
         if (++commits > 2) throw new Error('container killed');
         return profiles.commit(c);
@@ -139,6 +151,7 @@ describe('stream handler', () => {
       { profiles: dying, clock: () => new Date(), shopSettings: async () => settings },
       batch,
     );
+    // Two customers' five events each were committed before the crash; the rest were not.
     expect(failed.size).toBe(10);
     // Lambda retries the whole batch from the stream.
     const records = (await streamRecords()).filter((r) =>
@@ -152,19 +165,62 @@ describe('stream handler', () => {
         batch.filter((e) => e.customerId === customerId),
         settings,
       );
-      expect(stored.get(customerId)?.profile.stats).toEqual(expected.profile.stats);
+      const activity = stored.get(customerId)?.profile.activity;
+      expect(activity).toBeDefined();
+      if (activity)
+        expect(summarize(activity, settings.timeZone)).toEqual(
+          summarize(expected.profile.activity, settings.timeZone),
+        );
     }
   });
 
-  it('reports the records of a customer it could not commit, and only those', async () => {
+  it('reports the events of a customer it could not commit, and only those', async () => {
+    const batch = ingest([
+      orderPlaced({ customerId: 'fine' }, { orderId: 'F-1', total: 30, at: '2026-10-01T00:00:00Z' }),
+      orderPlaced({ customerId: 'stuck' }, { orderId: 'S-1', total: 40, at: '2026-10-01T00:00:00Z' }),
+      orderPaid({ customerId: 'stuck' }, 'S-1', '2026-10-01T00:01:00Z'),
+    ]);
+    const failing: ProfileStore = {
+      findOwners: (s, i) => profiles.findOwners(s, i),
+      getProfiles: (s, ids) => profiles.getProfiles(s, ids),
+      getArchivedOrders: (s, w) => profiles.getArchivedOrders(s, w),
+      commit: async (plan) => {
+        if (plan.profile.customerId === 'stuck') throw new Error('throttled');
+        return profiles.commit(plan);
+      },
+    };
+    const failed = await applyNewEvents(
+      { profiles: failing, clock: () => new Date(), shopSettings: async () => settings },
+      batch,
+    );
+    expect([...failed].sort()).toEqual(
+      batch
+        .filter((e) => e.customerId === 'stuck')
+        .map((e) => e.id)
+        .sort(),
+    );
+    const stored = await profiles.getProfiles('stream-shop', ['fine', 'stuck']);
+    expect(stored.has('fine')).toBe(true);
+    expect(stored.has('stuck')).toBe(false);
+  });
+
+  it('reports a record it cannot read, and applies the others of the batch', async () => {
     const batch = ingest([
       orderPlaced({ customerId: 'ghost' }, { orderId: 'G-1', total: 9, at: '2026-10-01T00:00:00Z' }),
+      orderPlaced({ customerId: 'solid' }, { orderId: 'H-1', total: 19, at: '2026-10-01T00:00:00Z' }),
     ]);
     await events.append(batch);
-    const [record] = (await streamRecords()).filter((r) => r.dynamodb?.NewImage?.customerId?.S === 'ghost');
-    const broken = structuredClone(record as DynamoDBRecord);
+    const records = (await streamRecords()).filter((r) =>
+      ['ghost', 'solid'].includes(r.dynamodb?.NewImage?.customerId?.S ?? ''),
+    );
+    const ghost = records.find((r) => r.dynamodb?.NewImage?.customerId?.S === 'ghost') as DynamoDBRecord;
+    const broken = structuredClone(ghost);
     if (broken.dynamodb?.NewImage) broken.dynamodb.NewImage.type = { S: 'order_teleported' };
-    const response = await handler({ Records: [broken] });
-    expect(response.batchItemFailures).toEqual([{ itemIdentifier: record?.dynamodb?.SequenceNumber }]);
+    const others = records.filter((r) => r !== ghost);
+    const response = await handler({ Records: [broken, ...others] });
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: ghost.dynamodb?.SequenceNumber }]);
+    const stored = await profiles.getProfiles('stream-shop', ['ghost', 'solid']);
+    expect(stored.has('ghost')).toBe(false);
+    expect(stored.has('solid')).toBe(true);
   });
 });

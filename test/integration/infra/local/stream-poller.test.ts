@@ -48,10 +48,10 @@ async function put(pk: string, sk: string) {
 
 describe('local stream poller', () => {
   it('delivers only what the filter passes, retries from the failed record, then parks the batch and goes on', async () => {
-    await put('a', 'EVENT');
+    await put('a', 'EV#a');
     await put('profile', 'PROFILE');
-    await put('poison', 'EVENT');
-    await put('b', 'EVENT');
+    await put('poison', 'EV#poison');
+    await put('b', 'EV#b');
     // Started after the writes, the poller reads all four records at once (from the stream's start).
     await poller.start();
     await poller.drain();
@@ -65,7 +65,7 @@ describe('local stream poller', () => {
     expect(parked).toHaveLength(1);
     expect(parked[0].records.map(idOf)).toEqual(['poison', 'b']);
 
-    await put('c', 'EVENT');
+    await put('c', 'EV#c');
     await poller.drain();
     expect(delivered.at(-1)).toBe('c');
     expect(delivered.filter((id) => id === 'a')).toHaveLength(1);

@@ -4,7 +4,10 @@ import { activityLevel, lifecycleStage } from '../../../../../shared/domain/segm
 import { isNightlyRefreshDue } from '../../../../../shared/domain/shops/schedule.js';
 
 const now = new Date('2026-11-23T00:00:00.000Z');
-const stats = (over: Partial<ReturnType<typeof summarize>>) => ({ ...summarize(emptyActivity()), ...over });
+const stats = (over: Partial<ReturnType<typeof summarize>>) => ({
+  ...summarize(emptyActivity(), 'UTC'),
+  ...over,
+});
 const daysAgo = (d: number) => new Date(now.getTime() - d * 86_400_000).toISOString();
 
 describe('lifecycle stage', () => {

@@ -1,0 +1,160 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { StoredEvent } from '../../../../../shared/domain/customers/events.js';
+import {
+  applyEvents,
+  newProfile,
+  type OrderFacts,
+  type Profile,
+  recentOrdersKept,
+  summarize,
+} from '../../../../../shared/domain/customers/profile.js';
+import { defaultShopSettings } from '../../../../../shared/domain/shops/shop.js';
+
+/**
+ * A profile keeps its latest orders and folds older ones into a bounded history. These tests hold it
+ * to the plain computation over every order ever placed, for any order of arrival and any batching.
+ */
+const settings = { ...defaultShopSettings('tea', 'Tea House', '2024-01-01T00:00:00.000Z'), timeZone: 'UTC' };
+const base = { shopId: 'tea', receivedAt: '2026-11-01T00:00:00.000Z', customerId: 'c1' };
+const ev = (id: string, type: string, occurredAt: string, properties: Record<string, unknown>) =>
+  ({ ...base, id, type, occurredAt, properties }) as unknown as StoredEvent;
+
+interface Order {
+  id: string;
+  day: number;
+  total: number;
+  refund: number;
+  coupon: boolean;
+}
+const at = (day: number, minute = 0) =>
+  new Date(Date.UTC(2025, 0, 1) + day * 86_400_000 + minute * 60_000).toISOString();
+const eventsOf = (o: Order): StoredEvent[] => [
+  ev(`${o.id}:placed`, 'order_placed', at(o.day), {
+    orderId: o.id,
+    total: o.total,
+    currency: 'CNY',
+    items: [{ sku: 'longjing', category: 'green tea', price: o.total, quantity: 1 }],
+    ...(o.coupon ? { couponCode: 'SPRING' } : {}),
+  }),
+  ev(`${o.id}:paid`, 'order_paid', at(o.day, 5), { orderId: o.id }),
+  ...(o.refund > 0
+    ? [
+        ev(`${o.id}:refund`, 'order_refunded', at(o.day + 3), {
+          orderId: o.id,
+          refundId: `r-${o.id}`,
+          amount: o.refund,
+        }),
+      ]
+    : []),
+];
+
+/** The plain computation, over every order. */
+function expected(orders: Order[]) {
+  const net = orders.map((o) => Math.round(o.total * 100) - Math.round(o.refund * 100));
+  const days = orders.map((o) => o.day).sort((a, b) => a - b);
+  return {
+    paidOrderCount: orders.length,
+    totalSpend: net.reduce((a, b) => a + b, 0),
+    firstOrderAt: at(days[0] ?? 0),
+    lastOrderAt: at(days.at(-1) ?? 0),
+    discountedOrderCount: orders.filter((o) => o.coupon).length,
+    couponsUsed: orders.some((o) => o.coupon) ? { SPRING: orders.filter((o) => o.coupon).length } : {},
+  };
+}
+
+/** Applies the events in batches, as the stream would, carrying archived orders like the store does. */
+function applyInBatches(
+  events: StoredEvent[],
+  batch: number,
+): { profile: Profile; archive: Map<string, OrderFacts> } {
+  let profile = newProfile('tea', 'c1', '2024-01-01T00:00:00.000Z');
+  const archive = new Map<string, OrderFacts>();
+  for (let i = 0; i < events.length; i += batch) {
+    const result = applyEvents(profile, events.slice(i, i + batch), settings, archive);
+    profile = result.profile;
+    for (const o of result.archivedOrders) archive.set(o.orderId, o.facts);
+  }
+  return { profile, archive };
+}
+
+const orderArb = fc
+  .uniqueArray(fc.integer({ min: 0, max: 700 }), { minLength: 1, maxLength: 40 })
+  .chain((days) =>
+    fc.tuple(
+      ...days.map((day, i) =>
+        fc.record({
+          id: fc.constant(`o${i}`),
+          day: fc.constant(day),
+          total: fc.integer({ min: 1, max: 2000 }),
+          refundShare: fc.oneof(fc.constant(0), fc.double({ min: 0.05, max: 0.9, noNaN: true })),
+          coupon: fc.boolean(),
+        }),
+      ),
+    ),
+  )
+  .map((orders) =>
+    orders.map(({ refundShare, ...o }) => ({ ...o, refund: Math.floor(o.total * refundShare * 100) / 100 })),
+  );
+
+describe('order history', () => {
+  it('equals the plain computation over every order, whatever the arrival order and batching', () => {
+    fc.assert(
+      fc.property(orderArb, fc.integer({ min: 1, max: 25 }), fc.boolean(), (orders, batch, shuffled) => {
+        const events = orders.flatMap(eventsOf);
+        const inOrder = shuffled ? [...events].reverse() : events;
+        const { profile } = applyInBatches(inOrder, batch);
+        const stats = summarize(profile.activity, 'UTC');
+        const want = expected(orders);
+        expect(stats).toMatchObject(want);
+        expect(stats.averageOrderValue).toBe(Math.round(want.totalSpend / want.paidOrderCount));
+        expect(Object.keys(profile.activity.orders).length).toBeLessThan(recentOrdersKept + 4);
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('keeps a customer with 5,000 orders as small as one with five', () => {
+    const many = Array.from({ length: 5000 }, (_, i) => ({
+      id: `o${i}`,
+      day: Math.floor(i / 3),
+      total: 80,
+      refund: 0,
+      coupon: false,
+    }));
+    const few = many.slice(0, 5);
+    const big = applyInBatches(many.flatMap(eventsOf), 100).profile;
+    const small = applyInBatches(few.flatMap(eventsOf), 100).profile;
+    const size = (p: Profile) => JSON.stringify(p.activity).length;
+    expect(size(big)).toBeLessThan(size(small) + 600);
+    expect(summarize(big.activity, 'UTC')).toMatchObject({ paidOrderCount: 5000, totalSpend: 5000 * 8000 });
+    // Three orders a day: purchase occasions are days, not orders.
+    expect(summarize(big.activity, 'UTC').purchaseDays).toBe(Math.ceil(5000 / 3));
+  });
+
+  it('takes a full refund of an order moved out of the profile back out of count and spend', () => {
+    const orders = Array.from({ length: 20 }, (_, i) => ({
+      id: `o${i}`,
+      day: i * 10,
+      total: 100,
+      refund: 0,
+      coupon: i === 0,
+    }));
+    const { profile, archive } = applyInBatches(orders.flatMap(eventsOf), 50);
+    expect(archive.has('o0')).toBe(true);
+    const late = applyEvents(
+      profile,
+      [ev('late-refund', 'order_refunded', at(400), { orderId: 'o0', refundId: 'late', amount: 100 })],
+      settings,
+      archive,
+    );
+    expect(late.changedArchive).toBe(true);
+    expect(late.archivedOrders.map((o) => o.orderId)).toEqual(['o0']);
+    expect(summarize(late.profile.activity, 'UTC')).toMatchObject({
+      paidOrderCount: 19,
+      totalSpend: 1900 * 100,
+      discountedOrderCount: 0,
+      couponsUsed: {},
+    });
+  });
+});
