@@ -1,45 +1,18 @@
-import { type ConsumedCapacity, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Pluggable } from '@smithy/types';
 
 /**
- * Capacity consumed by this process's DynamoDB requests, counted only when HUITOU_MEASURE_CAPACITY
- * is set (`npm run bench` sets it to report write units per event); otherwise requests are unchanged.
+ * Plugins every DynamoDB client of this process is built with. Empty in production; a process that
+ * hosts the handlers (the benchmark) adds its own, such as a meter of billed write units, before the
+ * handlers are loaded.
  */
-export const consumedCapacity = { read: 0, write: 0 };
-
-/** By the low-level command name, which document-client commands also carry. */
-const capacityKinds: Record<string, 'read' | 'write'> = {
-  PutItem: 'write',
-  UpdateItem: 'write',
-  DeleteItem: 'write',
-  BatchWriteItem: 'write',
-  TransactWriteItems: 'write',
-  GetItem: 'read',
-  BatchGetItem: 'read',
-  TransactGetItems: 'read',
-  Query: 'read',
-  Scan: 'read',
-};
-
-function meterCapacity(client: DynamoDBClient): void {
-  client.middlewareStack.add(
-    (next, context) => async (args) => {
-      const kind = capacityKinds[String(context.commandName).replace(/Command$/, '')];
-      if (!kind) return next(args);
-      (args.input as Record<string, unknown>).ReturnConsumedCapacity = 'TOTAL';
-      const result = await next(args);
-      const reported = (result.output as { ConsumedCapacity?: ConsumedCapacity | ConsumedCapacity[] })
-        .ConsumedCapacity;
-      for (const c of [reported ?? []].flat()) consumedCapacity[kind] += c.CapacityUnits ?? 0;
-      return result;
-    },
-    { step: 'initialize', name: 'huitouCapacityMeter' },
-  );
-}
+// biome-ignore lint/suspicious/noExplicitAny: the SDK's plugin type is generic over every command's input and output
+export const dynamoClientPlugins: Array<Pluggable<any, any>> = [];
 
 /** One document client per module instance; endpoints come from AWS_ENDPOINT_URL_DYNAMODB when set. */
 export function createDocumentClient(client = new DynamoDBClient({})): DynamoDBDocumentClient {
-  if (process.env.HUITOU_MEASURE_CAPACITY) meterCapacity(client);
+  for (const plugin of dynamoClientPlugins) client.middlewareStack.use(plugin);
   return DynamoDBDocumentClient.from(client, {
     marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
   });

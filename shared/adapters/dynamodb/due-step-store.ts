@@ -1,22 +1,16 @@
-import { createHash } from 'node:crypto';
 import { DeleteCommand, type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { minuteKey } from '../../domain/shops/schedule.js';
 import type { DueStep, DueStepStore } from '../../ports/sending/messaging.js';
 import { queryAll } from './batch.js';
+import { dueShards, keys, shardOf } from './keys.js';
 
 /**
  * Due steps are keyed by minute and spread over shards, so "what is due now" is a handful of small
  * queries however many steps are pending, and no partition takes every write for a busy minute.
  */
-export const dueShards = 8;
-
-function duePk(minute: string, shard: number): string {
-  return `DUE#${minute}#${shard}`;
-}
-
 function stepKey(step: Pick<DueStep, 'shopId' | 'stepId' | 'dueAt'>) {
-  const shard = createHash('sha1').update(`${step.shopId}#${step.stepId}`).digest().readUInt8(0) % dueShards;
-  return { pk: duePk(minuteKey(new Date(step.dueAt)), shard), sk: `${step.shopId}#${step.stepId}` };
+  const shard = shardOf(`${step.shopId}#${step.stepId}`, dueShards);
+  return keys.dueStep(minuteKey(new Date(step.dueAt)), shard, step.shopId, step.stepId);
 }
 
 export class DynamoDueStepStore implements DueStepStore {
@@ -40,7 +34,7 @@ export class DynamoDueStepStore implements DueStepStore {
         queryAll(this.doc, {
           TableName: this.tableName,
           KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': duePk(minute, shard) },
+          ExpressionAttributeValues: { ':pk': keys.dueMinute(minute, shard) },
         }),
       ),
     );

@@ -82,8 +82,9 @@ export const keys = {
     gsi2pk: valueShardPk(shopId, shardOf(customerId)),
     gsi2sk: `${valueBandKey(valueBand(averageOrderValueMinor))}#${customerId}`,
   }),
+  dueMinute: (minute: string, shard: number) => `DUE#${minute}#${shard}`,
   dueStep: (minute: string, shard: number, shopId: string, stepId: string) => ({
-    pk: `DUE#${minute}#${shard}`,
+    pk: keys.dueMinute(minute, shard),
     sk: `${shopId}#${stepId}`,
   }),
   send: (shopId: string, sendId: string) => ({ pk: `SHOP#${shopId}#SEND#${sendId}`, sk: 'SEND' }),

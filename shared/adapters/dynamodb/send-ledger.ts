@@ -1,12 +1,8 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { OutgoingMessage } from '../../domain/sending/messages.js';
 import type { SendLedger } from '../../ports/sending/messaging.js';
-import { customerPk } from './keys.js';
-
-function sendKey(m: OutgoingMessage) {
-  return { pk: `SHOP#${m.shopId}#SEND#${m.sendId}`, sk: 'SEND' };
-}
+import { conditionally } from './batch.js';
+import { keys } from './keys.js';
 
 /** The send ledger: one item per send, claimed before the provider is called. */
 export class DynamoSendLedger implements SendLedger {
@@ -15,15 +11,13 @@ export class DynamoSendLedger implements SendLedger {
     private readonly tableName: string,
   ) {}
 
-  async claim(m: OutgoingMessage, at: string): Promise<boolean> {
-    try {
-      await this.doc.send(
+  claim(m: OutgoingMessage, at: string): Promise<boolean> {
+    return conditionally(() =>
+      this.doc.send(
         new PutCommand({
           TableName: this.tableName,
           Item: {
-            ...sendKey(m),
-            gsi1pk: customerPk(m.shopId, m.customerId),
-            gsi1sk: `${at}#send#${m.sendId}`,
+            ...keys.send(m.shopId, m.sendId),
             shopId: m.shopId,
             sendId: m.sendId,
             customerId: m.customerId,
@@ -33,12 +27,8 @@ export class DynamoSendLedger implements SendLedger {
           },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+      ),
+    );
   }
 
   async record(
@@ -49,7 +39,7 @@ export class DynamoSendLedger implements SendLedger {
     await this.doc.send(
       new UpdateCommand({
         TableName: this.tableName,
-        Key: sendKey(m),
+        Key: keys.send(m.shopId, m.sendId),
         UpdateExpression:
           'SET #s = :s, history = list_append(history, :h), providerMessageId = :p, failure = :r',
         ExpressionAttributeNames: { '#s': 'status' },
@@ -67,7 +57,7 @@ export class DynamoSendLedger implements SendLedger {
     await this.doc.send(
       new DeleteCommand({
         TableName: this.tableName,
-        Key: sendKey(m),
+        Key: keys.send(m.shopId, m.sendId),
         ConditionExpression: '#s = :sending',
         ExpressionAttributeNames: { '#s': 'status' },
         ExpressionAttributeValues: { ':sending': 'sending' },

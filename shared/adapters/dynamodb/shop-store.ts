@@ -1,8 +1,7 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { ShopSettings } from '../../domain/shops/shop.js';
 import type { ApiKeyRecord, ShopStore } from '../../ports/shops/shop-store.js';
-import { queryAll } from './batch.js';
+import { conditionally, queryAll } from './batch.js';
 import { keys } from './keys.js';
 
 export class DynamoShopStore implements ShopStore {
@@ -73,8 +72,8 @@ export class DynamoShopStore implements ShopStore {
   async revokeApiKey(shopId: string, prefix: string, at: string): Promise<boolean> {
     const key = (await this.listApiKeys(shopId)).find((k) => k.prefix === prefix && !k.revokedAt);
     if (!key) return false;
-    try {
-      await this.doc.send(
+    return conditionally(() =>
+      this.doc.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: keys.apiKey(key.hash),
@@ -82,12 +81,8 @@ export class DynamoShopStore implements ShopStore {
           ConditionExpression: 'shopId = :shop AND attribute_not_exists(revokedAt)',
           ExpressionAttributeValues: { ':at': at, ':shop': shopId },
         }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+      ),
+    );
   }
 
   async countRequest(shopId: string, epochSecond: number): Promise<number> {
