@@ -15,6 +15,7 @@ import { eventExpiry } from '../../shared/domain/customers/profile.js';
 import { customerIdSchema } from '../../shared/domain/customers/traits.js';
 import { ValidationError } from '../../shared/domain/errors.js';
 import type { ShopSettings } from '../../shared/domain/shops/shop.js';
+import { type CredentialScheme, presentedApiKey } from '../../shared/http/credentials.js';
 import { openApiDocument } from '../../shared/http/openapi.js';
 import { httpErrors, json, jsonBody } from '../../shared/http/responses.js';
 import { type Route, router } from '../../shared/http/router.js';
@@ -74,6 +75,8 @@ const routes: Array<Route<ShopContext>> = [
   {
     method: 'POST',
     path: '/v1/segment/{kind}',
+    // Segment and RudderStack libraries send the key their own way; they work unmodified.
+    credentials: 'write-key',
     run: async ({ shop, event, params }) =>
       json(
         200,
@@ -109,8 +112,8 @@ const routes: Array<Route<ShopContext>> = [
   },
 ];
 
-async function authorize(event: APIGatewayProxyEventV2): Promise<ShopContext> {
-  const shop = await authenticate(shops, event.headers.authorization);
+async function authorize(event: APIGatewayProxyEventV2, credentials: CredentialScheme): Promise<ShopContext> {
+  const shop = await authenticate(shops, presentedApiKey(event, credentials));
   logger.appendKeys({ shopId: shop.shopId });
   await enforceRateLimit(shops, shop, now());
   return { shop };

@@ -338,7 +338,7 @@ async function ensureDemoShop(
   const previous =
     !inMemory && existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as LocalFacts) : null;
   if (previous?.apiKey) {
-    const shop = await authenticate(shops, `Bearer ${previous.apiKey}`).catch(() => null);
+    const shop = await authenticate(shops, previous.apiKey).catch(() => null);
     if (shop?.shopId === demoShopId) return { shopId: demoShopId, apiKey: previous.apiKey, created: false };
   }
   const { key } = await createShop(shops, { shopId: demoShopId, name: 'Demo Tea House' }, now());

@@ -37,7 +37,15 @@ export function openApiDocument(): Record<string, unknown> {
       description: 'Customers and events of one shop, authenticated by its API key.',
     },
     components: {
-      securitySchemes: { shopKey: { type: 'http', scheme: 'bearer', description: 'A shop API key (hk_…)' } },
+      securitySchemes: {
+        shopKey: { type: 'http', scheme: 'bearer', description: 'A shop API key (hk_…)' },
+        writeKey: {
+          type: 'http',
+          scheme: 'basic',
+          description:
+            'Segment-style: the shop API key as user name, any password. A `writeKey` field in the JSON body also works when no Authorization header is sent.',
+        },
+      },
       schemas: { Event: schema(shopEventSchema), CustomerTraits: schema(traitsSchema), Error: error },
     },
     security: [{ shopKey: [] }],
@@ -65,6 +73,7 @@ export function openApiDocument(): Record<string, unknown> {
       '/v1/segment/{kind}': {
         post: {
           summary: 'Segment tracking spec intake: kind is identify, track, page or batch',
+          security: [{ shopKey: [] }, { writeKey: [] }],
           parameters: [
             {
               name: 'kind',

@@ -22,13 +22,15 @@ export function json(statusCode: number, body: unknown, headers: Record<string, 
 
 export const maxBodyBytes = 1024 * 1024;
 
+/** The request body as text, decoded when API Gateway passed it base64-encoded; '' when there is none. */
+export function bodyText(event: Pick<APIGatewayProxyEventV2, 'body' | 'isBase64Encoded'>): string {
+  if (!event.body) return '';
+  return event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+}
+
 /** The request body as JSON, within the size limit; malformed JSON is a 400 like any other bad input. */
 export function jsonBody(event: APIGatewayProxyEventV2): unknown {
-  const raw = event.body
-    ? event.isBase64Encoded
-      ? Buffer.from(event.body, 'base64').toString('utf8')
-      : event.body
-    : '';
+  const raw = bodyText(event);
   if (Buffer.byteLength(raw) > maxBodyBytes) throw new PayloadTooLargeError(maxBodyBytes);
   if (raw.trim() === '') throw new ValidationError([{ path: '(body)', message: 'a JSON body is required' }]);
   try {

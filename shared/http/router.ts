@@ -1,5 +1,6 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { NotFoundError } from '../domain/errors.js';
+import type { CredentialScheme } from './credentials.js';
 import type { HttpResult } from './responses.js';
 import { json } from './responses.js';
 
@@ -14,6 +15,8 @@ export interface Route<Ctx> {
   path: string;
   /** Public routes skip authentication (health, OpenAPI). */
   public?: boolean;
+  /** How the route accepts an API key; `bearer` unless said otherwise. */
+  credentials?: CredentialScheme;
   run: (ctx: Ctx & RouteContext) => Promise<HttpResult>;
 }
 
@@ -33,11 +36,12 @@ function match(pattern: string, path: string): Record<string, string> | null {
 
 /**
  * Finds the route for a request and runs it. `authorize` turns a request into the caller's context
- * (the shop) and is skipped for public routes; a wrong method on a known path is a 405.
+ * (the shop), by the route's credential scheme, and is skipped for public routes; a wrong method on
+ * a known path is a 405.
  */
 export function router<Ctx>(
   routes: Array<Route<Ctx>>,
-  authorize: (event: APIGatewayProxyEventV2) => Promise<Ctx>,
+  authorize: (event: APIGatewayProxyEventV2, credentials: CredentialScheme) => Promise<Ctx>,
 ): (event: APIGatewayProxyEventV2) => Promise<HttpResult> {
   return async (event) => {
     const method = event.requestContext.http.method.toUpperCase();
@@ -53,7 +57,9 @@ export function router<Ctx>(
       }
       throw new NotFoundError(`route ${method} ${path}`);
     }
-    const ctx = found.route.public ? ({} as Ctx) : await authorize(event);
+    const ctx = found.route.public
+      ? ({} as Ctx)
+      : await authorize(event, found.route.credentials ?? 'bearer');
     return found.route.run({ ...ctx, event, params: found.params });
   };
 }

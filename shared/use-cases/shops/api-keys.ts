@@ -41,14 +41,13 @@ export async function createShop(
   return { settings, key };
 }
 
-/** The shop a bearer key belongs to; every failure looks the same to the caller. */
-export async function authenticate(
-  store: ShopStore,
-  authorization: string | undefined,
-): Promise<ShopSettings> {
-  const match = /^Bearer (hk_[A-Za-z0-9_-]{16,64})$/.exec(authorization ?? '');
-  if (!match?.[1]) throw new UnauthorizedError();
-  const presented = hashApiKey(match[1]);
+/**
+ * The shop a presented key belongs to (however the request carried it, see `presentedApiKey`);
+ * every failure looks the same to the caller.
+ */
+export async function authenticate(store: ShopStore, key: string | undefined): Promise<ShopSettings> {
+  if (key === undefined || !/^hk_[A-Za-z0-9_-]{16,64}$/.test(key)) throw new UnauthorizedError();
+  const presented = hashApiKey(key);
   const record = await store.findApiKey(presented);
   if (!record || record.revokedAt) throw new UnauthorizedError();
   // The lookup was by hash; compare again in constant time so timing says nothing about near misses.

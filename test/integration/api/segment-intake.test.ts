@@ -1,5 +1,6 @@
+import { Analytics } from '@segment/analytics-node';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { call, newShop, type Shop, settle } from '../../support/api.js';
+import { call, newShop, type Shop, settle, stack } from '../../support/api.js';
 
 let shop: Shop;
 beforeAll(async () => {
@@ -118,5 +119,104 @@ describe('POST /v1/segment/{kind}', () => {
     expect(res.body.issues[0]).toMatchObject({ index: 0 });
     expect(res.body.issues.map((i: { path: string }) => i.path).join()).toMatch(/^batch\.0\./);
     expect((await call(shop, 'POST', '/v1/segment/alias', {})).status).toBe(400);
+  });
+});
+
+/** A real Segment client pointed at the local API, recording what it saw. */
+function segmentClient(writeKey: string) {
+  const analytics = new Analytics({
+    writeKey,
+    host: stack().apiUrl,
+    path: '/v1/segment/batch',
+    flushAt: 10,
+    flushInterval: 200,
+    maxRetries: 0,
+  });
+  const statuses: number[] = [];
+  const errors: unknown[] = [];
+  analytics.on('http_response', (res) => statuses.push(res.status));
+  analytics.on('error', (error) => errors.push(error));
+  return { analytics, statuses, errors };
+}
+
+const raw = (path: string, headers: Record<string, string>, body: unknown) =>
+  fetch(`${stack().apiUrl}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  }).then((res) => res.status);
+
+const basic = (user: string) => `Basic ${Buffer.from(`${user}:`).toString('base64')}`;
+const identify = (messageId: string) => ({ type: 'identify', messageId, userId: 'u-raw', traits: {} });
+
+describe('Segment and RudderStack clients, unmodified', () => {
+  it('deliver identify, Order Completed and page with the shop key as write key', async () => {
+    const { analytics, statuses, errors } = segmentClient(shop.apiKey);
+    analytics.identify({
+      userId: 'sdk-1',
+      traits: { name: 'Li Na', email: 'li.na@example.com', phone: '13700002222' },
+    });
+    analytics.track({
+      userId: 'sdk-1',
+      event: 'Order Completed',
+      properties: {
+        order_id: 'SDK-1',
+        total: 88,
+        currency: 'CNY',
+        products: [{ product_id: 'longjing-100', category: 'green', price: 88, quantity: 1 }],
+      },
+    });
+    analytics.page({
+      userId: 'sdk-1',
+      name: 'Longjing',
+      properties: { url: 'https://shop.example/p/longjing' },
+    });
+    await analytics.closeAndFlush({ timeout: 20_000 });
+
+    expect(errors).toEqual([]);
+    expect(statuses.length).toBeGreaterThan(0);
+    expect(statuses.every((s) => s === 200)).toBe(true);
+    await settle();
+    const customer = await call(shop, 'GET', '/v1/customers/sdk-1');
+    expect(customer.status).toBe(200);
+    expect(customer.body.customerId).toBe('sdk-1');
+    expect(customer.body.traits).toMatchObject({ name: 'Li Na', email: 'li.na@example.com' });
+    expect(customer.body.stats).toMatchObject({ paidOrderCount: 1 });
+  });
+
+  it('report a delivery failure when the write key is not a shop key', async () => {
+    const { analytics, statuses, errors } = segmentClient('hk_notakeyofanyshop0000000000');
+    analytics.track({ userId: 'sdk-2', event: 'Signed Up' });
+    await analytics.closeAndFlush({ timeout: 20_000 });
+    expect(statuses).toEqual([401]);
+    expect(errors).toHaveLength(1);
+  });
+
+  it('take Basic or a body writeKey on the Segment routes only, and never let a body key beat a bad header', async () => {
+    const key = shop.apiKey;
+    expect(await raw('/v1/segment/identify', { authorization: basic(key) }, identify('r-1'))).toBe(200);
+    expect(await raw('/v1/segment/identify', {}, { ...identify('r-2'), writeKey: key })).toBe(200);
+    expect(await raw('/v1/segment/batch', {}, { batch: [identify('r-3')], writeKey: key })).toBe(200);
+    expect(await raw('/v1/segment/batch', {}, { batch: [identify('r-4')] })).toBe(401);
+    expect(
+      await raw('/v1/segment/batch', { authorization: basic('hk_wrong') }, { batch: [identify('r-5')] }),
+    ).toBe(401);
+    expect(
+      await raw(
+        '/v1/segment/batch',
+        { authorization: 'Bearer nope' },
+        { batch: [identify('r-6')], writeKey: key },
+      ),
+    ).toBe(401);
+    const event = {
+      id: 'e-1',
+      type: 'signed_up',
+      occurredAt: new Date().toISOString(),
+      customerId: 'u-raw',
+      properties: {},
+    };
+    expect(await raw('/v1/events', { authorization: basic(key) }, { events: [event] })).toBe(401);
+    expect(await raw('/v1/events', {}, { events: [event], writeKey: key })).toBe(401);
+    expect(await raw('/v1/events', { authorization: `Bearer ${key}` }, { events: [event] })).toBe(202);
   });
 });
