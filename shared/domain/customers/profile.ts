@@ -52,9 +52,13 @@ export interface OrderHistory {
   discountedOrders: number;
   firstOrderAt: string | null;
   lastOrderAt: string | null;
-  /** Distinct days with a paid order (purchase occasions), and the latest of them. */
+  /** Distinct days with a paid order (purchase occasions). */
   purchaseDays: number;
-  lastPurchaseDay: string | null;
+  /**
+   * The latest of those days (a few), so an order folded in late, or paid late, on a day already
+   * counted is not counted again. Only a day older than all of them is taken as new.
+   */
+  recentDays: string[];
   coupons: Record<string, number>;
 }
 
@@ -117,14 +121,20 @@ export interface Profile {
   mergedFrom: string[];
 }
 
-/** Orders kept in the profile; past this, the oldest move out in steps of `archiveStep`. */
+/**
+ * Settled orders kept in the profile; older ones move out as soon as they are settled, whatever the
+ * order they arrived in, so the profile always holds the same latest orders. Each moved order is one
+ * small write of its own, once.
+ */
 export const recentOrdersKept = 6;
-const archiveStep = 4;
 export const maxTrackedViews = 6;
 const recentViewsKept = 3;
 const cartLinesKept = 5;
 const categoriesPerOrder = 3;
 const couponsKept = 10;
+const recentDaysKept = 20;
+/** An unpaid order this much older than the latest order is left behind, and may move out. */
+const unpaidKeptDays = 30;
 const dayMs = 86_400_000;
 
 export function emptyHistory(): OrderHistory {
@@ -136,7 +146,7 @@ export function emptyHistory(): OrderHistory {
     firstOrderAt: null,
     lastOrderAt: null,
     purchaseDays: 0,
-    lastPurchaseDay: null,
+    recentDays: [],
     coupons: {},
   };
 }
@@ -233,6 +243,8 @@ export function applyToActivity(activity: Activity, event: StoredEvent): void {
       if (event.properties.category) countView(activity.categoryViews, event.properties.category, at);
       break;
     case 'cart_updated':
+      // A cart an order placed since has checked out is no cart left behind, whatever arrived first.
+      if (Object.values(activity.orders).some((o) => o.placedAt && o.placedAt >= at)) break;
       if (!activity.cart || activity.cart.updatedAt <= at) {
         activity.cart = cartOf(event.properties.items, event.properties.cartId, at);
       }
@@ -378,8 +390,10 @@ export function foldIntoHistory(
     h.firstOrderAt = h.firstOrderAt ? earlier(h.firstOrderAt, c.placedAt) : c.placedAt;
     h.lastOrderAt = h.lastOrderAt ? later(h.lastOrderAt, c.placedAt) : c.placedAt;
     const day = dayOf(c.placedAt, timeZone);
-    if (day !== h.lastPurchaseDay) h.purchaseDays += 1;
-    h.lastPurchaseDay = h.lastPurchaseDay ? later(h.lastPurchaseDay, day) : day;
+    if (!h.recentDays.includes(day)) {
+      h.purchaseDays += 1;
+      h.recentDays = [...h.recentDays, day].sort().slice(-recentDaysKept);
+    }
   }
   return h;
 }
@@ -415,7 +429,7 @@ export function summarize(activity: Activity, timeZone: string): ProfileStats {
     orderIntervalsDays.push(Math.round((gap / dayMs) * 10) / 10);
   }
   const days = [...new Set(paid.map((p) => dayOf(p.placedAt, timeZone)))].filter(
-    (d) => d !== h.lastPurchaseDay,
+    (d) => !h.recentDays.includes(d),
   );
   const first = paid[0]?.placedAt;
   const last = paid.at(-1)?.placedAt;
@@ -442,21 +456,26 @@ export interface ArchivedOrder {
 }
 
 /**
- * Moves the oldest orders out of the profile once it holds more than it keeps, folding them into
- * the history; returns the orders to write as items of their own. In steps, so a heavy buyer's
- * profile pays for the move once every few orders rather than on each.
+ * Moves settled orders older than the latest few out of the profile, folding them into the history;
+ * returns the orders to write as items of their own.
  */
 export function archiveOldOrders(activity: Activity, timeZone: string): ArchivedOrder[] {
   const ids = Object.keys(activity.orders);
-  if (ids.length <= recentOrdersKept + archiveStep - 1) return [];
-  const byAge = ids.sort((a, b) => {
-    const pa = activity.orders[a]?.placedAt ?? '';
-    const pb = activity.orders[b]?.placedAt ?? '';
-    return pa < pb ? -1 : pa > pb ? 1 : a < b ? -1 : 1;
+  if (ids.length <= recentOrdersKept) return [];
+  const placed = ids.flatMap((id) => {
+    const at = activity.orders[id]?.placedAt;
+    return at ? [{ id, at }] : [];
   });
-  const moved = byAge.slice(0, ids.length - recentOrdersKept);
+  const newest = placed.reduce((max, o) => (o.at > max ? o.at : max), '');
+  const settledBefore = new Date(Date.parse(newest || '1970-01-01') - unpaidKeptDays * dayMs).toISOString();
+  // Only settled orders move out: paid ones (a late refund is all that can still change them), and
+  // unpaid ones left long behind. An order not placed yet, or awaiting its payment, stays.
+  const movable = placed
+    .filter(({ id, at }) => activity.orders[id]?.paidAt || at < settledBefore)
+    .sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : a.id < b.id ? -1 : 1));
+  const moved = movable.slice(0, Math.max(0, movable.length - recentOrdersKept));
   const archived: ArchivedOrder[] = [];
-  for (const orderId of moved) {
+  for (const { id: orderId } of moved) {
     const facts = activity.orders[orderId] as OrderFacts;
     activity.history = foldIntoHistory(activity.history, facts, 1, timeZone);
     delete activity.orders[orderId];
@@ -566,7 +585,7 @@ function addHistories(a: OrderHistory, b: OrderHistory): OrderHistory {
     firstOrderAt: dates(a.firstOrderAt, b.firstOrderAt, earlier),
     lastOrderAt: dates(a.lastOrderAt, b.lastOrderAt, later),
     purchaseDays: a.purchaseDays + b.purchaseDays,
-    lastPurchaseDay: dates(a.lastPurchaseDay, b.lastPurchaseDay, later),
+    recentDays: [...new Set([...a.recentDays, ...b.recentDays])].sort().slice(-recentDaysKept),
     coupons,
   };
 }

@@ -302,12 +302,20 @@ const errorName = (e: unknown): string | undefined =>
 
 const PARTIQL = new Set(['ExecuteStatement', 'BatchExecuteStatement', 'ExecuteTransaction']);
 
+export interface BillingMeter {
+  // biome-ignore lint/suspicious/noExplicitAny: the plugin goes on any DynamoDBClient's stack.
+  plugin: Pluggable<any, any>;
+  bill: Bill;
+  reset(): void;
+  /** Off, requests pass through untouched (timed rounds); on, they are billed. */
+  enabled: boolean;
+}
+
 export function billingMeter(
   tables: TableShape[],
-  raw: DynamoDBClient,
+  raw: Pick<DynamoDBClient, 'send'>,
   options: BillingMeterOptions = {},
-  // biome-ignore lint/suspicious/noExplicitAny: the plugin goes on any DynamoDBClient's stack, as specified.
-): { plugin: Pluggable<any, any>; bill: Bill; reset(): void } {
+): BillingMeter {
   const doubleIndex = options.doubleIndexWritesInTransactions ?? true;
   const shapes = new Map(tables.map((t) => [t.name, t]));
   const bill: Bill = {
@@ -646,7 +654,7 @@ export function billingMeter(
     const op = String(context.commandName ?? '').replace(/Command$/, '');
     if (PARTIQL.has(op)) bill.unmetered[op] = (bill.unmetered[op] ?? 0) + 1;
     const handler = handlers[op];
-    if (!handler) return next(args);
+    if (!handler || !meter.enabled) return next(args);
     // Set by the document client's marshalling middleware (serialize step): its output is unmarshalled.
     const features = (context as { __aws_sdk_context?: { features?: Record<string, string> } })
       .__aws_sdk_context?.features;
@@ -660,5 +668,6 @@ export function billingMeter(
     },
   };
 
-  return { plugin, bill, reset };
+  const meter: BillingMeter = { plugin, bill, reset, enabled: true };
+  return meter;
 }

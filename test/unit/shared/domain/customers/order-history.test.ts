@@ -60,7 +60,15 @@ function expected(orders: Order[]) {
     lastOrderAt: at(days.at(-1) ?? 0),
     discountedOrderCount: orders.filter((o) => o.coupon).length,
     couponsUsed: orders.some((o) => o.coupon) ? { SPRING: orders.filter((o) => o.coupon).length } : {},
+    purchaseDays: new Set(days).size,
   };
+}
+
+/** Swaps neighbours: what a few senders in parallel do to the order of a customer's events. */
+function nearlyInOrder<T>(xs: T[]): T[] {
+  const out = [...xs];
+  for (let i = 0; i + 1 < out.length; i += 3) [out[i], out[i + 1]] = [out[i + 1] as T, out[i] as T];
+  return out;
 }
 
 /** Applies the events in batches, as the stream would, carrying archived orders like the store does. */
@@ -78,8 +86,9 @@ function applyInBatches(
   return { profile, archive };
 }
 
+// Days may repeat: two orders on one day are one purchase occasion.
 const orderArb = fc
-  .uniqueArray(fc.integer({ min: 0, max: 700 }), { minLength: 1, maxLength: 40 })
+  .array(fc.integer({ min: 0, max: 120 }), { minLength: 1, maxLength: 40 })
   .chain((days) =>
     fc.tuple(
       ...days.map((day, i) =>
@@ -100,13 +109,17 @@ const orderArb = fc
 describe('order history', () => {
   it('equals the plain computation over every order, whatever the arrival order and batching', () => {
     fc.assert(
-      fc.property(orderArb, fc.integer({ min: 1, max: 25 }), fc.boolean(), (orders, batch, shuffled) => {
-        const events = orders.flatMap(eventsOf);
-        const inOrder = shuffled ? [...events].reverse() : events;
-        const { profile } = applyInBatches(inOrder, batch);
+      fc.property(orderArb, fc.integer({ min: 1, max: 25 }), fc.boolean(), (orders, batch, reversed) => {
+        const byDay = [...orders].sort((a, b) => a.day - b.day);
+        // Events from several senders arrive a little out of order; a backfill arrives newest first.
+        const events = byDay.flatMap(eventsOf);
+        const arriving = reversed ? [...events].reverse() : nearlyInOrder(events);
+        const { profile } = applyInBatches(arriving, batch);
         const stats = summarize(profile.activity, 'UTC');
-        const want = expected(orders);
+        const { purchaseDays, ...want } = expected(orders);
         expect(stats).toMatchObject(want);
+        // Occasions are exact unless a backfill reaches back past the days the history remembers.
+        if (!reversed || purchaseDays <= 20) expect(stats.purchaseDays).toBe(purchaseDays);
         expect(stats.averageOrderValue).toBe(Math.round(want.totalSpend / want.paidOrderCount));
         expect(Object.keys(profile.activity.orders).length).toBeLessThan(recentOrdersKept + 4);
       }),
