@@ -1,0 +1,46 @@
+import type { StoredEvent } from '../../shared/domain/customers/events.js';
+import type { ShopSettings } from '../../shared/domain/shops/shop.js';
+import { type ApplyEventsDeps, applyNewEvents } from '../../shared/use-cases/customers/apply-events.js';
+import { getCustomer } from '../../shared/use-cases/customers/get-customer.js';
+import { ingestEvents, normalizeBatch } from '../../shared/use-cases/customers/ingest-events.js';
+import { FakeClock } from './fakes/clock.js';
+import { FakeErasureStore, FakeEventStore, FakeProfileStore } from './fakes/customers.js';
+import { FakeTable } from './fakes/table.js';
+import { teaShop } from './shop-events.js';
+
+export type CustomersWorld = ReturnType<typeof customersWorld>;
+
+/** One shop's customers in memory: the stores over one table, a clock, and the use cases wired to them. */
+export function customersWorld(settings: ShopSettings = teaShop()) {
+  const clock = new FakeClock();
+  const table = new FakeTable();
+  const profiles = new FakeProfileStore(table, clock.now);
+  const events = new FakeEventStore(table);
+  const erasure = new FakeErasureStore(table);
+  const deps: ApplyEventsDeps = { profiles, clock: clock.now, shopSettings: async () => settings };
+  const stored = (raws: unknown[]): StoredEvent[] =>
+    normalizeBatch(raws, settings, clock.now(), (i) => ['events', i]);
+  const customer = (customerId: string) => getCustomer(profiles, events, settings, customerId);
+  return {
+    settings,
+    clock,
+    table,
+    profiles,
+    events,
+    erasure,
+    deps,
+    stored,
+    /** Applies events as one stream batch would; returns the ids whose customer could not be committed. */
+    apply: (raws: unknown[]) => applyNewEvents(deps, stored(raws)),
+    ingest: (raws: unknown[]) => ingestEvents(events, settings, { events: raws }, clock.now()),
+    /** Delivers the stream until it is quiet, as the stream handler would. */
+    settle: async () => {
+      for (let batch = table.takeStream(); batch.length > 0; batch = table.takeStream()) {
+        const failed = await applyNewEvents(deps, batch);
+        if (failed.size > 0) throw new Error(`events not applied: ${[...failed].join(', ')}`);
+      }
+    },
+    customer,
+    stats: async (customerId: string) => (await customer(customerId)).stats,
+  };
+}
