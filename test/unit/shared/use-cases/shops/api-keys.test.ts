@@ -25,26 +25,24 @@ describe('authenticating a request', () => {
   it('answers with the shop a bearer key belongs to, comparing hashes in constant time', async () => {
     const { store, apiKey } = await shopWithKey();
     vi.mocked(crypto.timingSafeEqual).mockClear();
-    expect(await authenticate(store, `Bearer ${apiKey}`)).toMatchObject({ shopId: 'tea-house' });
+    expect(await authenticate(store, apiKey)).toMatchObject({ shopId: 'tea-house' });
     expect(crypto.timingSafeEqual).toHaveBeenCalledTimes(1);
   });
 
-  it('refuses a revoked key, an unknown key and a malformed header alike', async () => {
+  it('refuses a revoked key, an unknown key and a malformed key alike', async () => {
     const { store, clock, shopId, apiKey } = await shopWithKey();
     const { apiKey: second } = await addKey(store, shopId, clock.now());
     await revokeKey(store, shopId, apiKey.slice(0, 12), clock.now());
-    await expect(authenticate(store, `Bearer ${apiKey}`)).rejects.toBeInstanceOf(UnauthorizedError);
-    await expect(authenticate(store, `Bearer hk_${'x'.repeat(32)}`)).rejects.toBeInstanceOf(
-      UnauthorizedError,
-    );
     await expect(authenticate(store, apiKey)).rejects.toBeInstanceOf(UnauthorizedError);
+    await expect(authenticate(store, `hk_${'x'.repeat(32)}`)).rejects.toBeInstanceOf(UnauthorizedError);
+    await expect(authenticate(store, 'not-a-key')).rejects.toBeInstanceOf(UnauthorizedError);
     await expect(authenticate(store, undefined)).rejects.toBeInstanceOf(UnauthorizedError);
-    expect(await authenticate(store, `Bearer ${second}`)).toMatchObject({ shopId });
+    expect(await authenticate(store, second)).toMatchObject({ shopId });
   });
 
-  it('refuses a malformed header before looking anything up', async () => {
+  it('refuses a malformed key before looking anything up', async () => {
     const { store, apiKey } = await shopWithKey();
-    await expect(authenticate(store, `Bearer ${apiKey}!`)).rejects.toBeInstanceOf(UnauthorizedError);
+    await expect(authenticate(store, `${apiKey}!`)).rejects.toBeInstanceOf(UnauthorizedError);
     expect(store.lookups).toBe(0);
   });
 
