@@ -70,7 +70,7 @@ export interface StreamTrigger {
   maxBatchingWindowSeconds: number;
   retryAttempts: number;
   /** Only new event items reach the stream handler; profile updates and the like do not. */
-  filter: { eventName: 'INSERT'; sortKey: string };
+  filter: { eventName: 'INSERT'; sortKeyPrefix: string; unlessAttribute: string };
 }
 
 export interface HttpTrigger {
@@ -195,7 +195,7 @@ export const functions: FunctionDefinition[] = [
       batchSize: 100,
       maxBatchingWindowSeconds: 1,
       retryAttempts: 5,
-      filter: { eventName: 'INSERT', sortKey: 'EVENT' },
+      filter: { eventName: 'INSERT', sortKeyPrefix: 'EVENT', unlessAttribute: 'appliedBy' },
     },
     grants: [{ kind: 'table', table: dataTable, access: 'readWrite' }],
   },

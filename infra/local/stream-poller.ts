@@ -50,8 +50,11 @@ export function toLambdaRecord(record: StreamRecord, streamArn: string): DynamoD
 
 /** The event source mapping's filter, as declared in the wiring for CDK. */
 function matches(record: StreamRecord, trigger: StreamTrigger): boolean {
+  const f = trigger.filter;
   return (
-    record.eventName === trigger.filter.eventName && record.dynamodb?.Keys?.sk?.S === trigger.filter.sortKey
+    record.eventName === f.eventName &&
+    (record.dynamodb?.Keys?.sk?.S ?? '').startsWith(f.sortKeyPrefix) &&
+    record.dynamodb?.NewImage?.[f.unlessAttribute] === undefined
   );
 }
 

@@ -222,7 +222,10 @@ export class StatelessStack extends Stack {
             filters: [
               lambda.FilterCriteria.filter({
                 eventName: lambda.FilterRule.isEqual(trigger.filter.eventName),
-                dynamodb: { Keys: { sk: { S: lambda.FilterRule.isEqual(trigger.filter.sortKey) } } },
+                dynamodb: {
+                  Keys: { sk: { S: lambda.FilterRule.beginsWith(trigger.filter.sortKeyPrefix) } },
+                  NewImage: { [trigger.filter.unlessAttribute]: lambda.FilterRule.notExists() },
+                },
               }),
             ],
           }),

@@ -144,7 +144,13 @@ describe('HuitouApp', () => {
       FilterCriteria: {
         Filters: [
           {
-            Pattern: JSON.stringify({ eventName: ['INSERT'], dynamodb: { Keys: { sk: { S: ['EVENT'] } } } }),
+            Pattern: JSON.stringify({
+              eventName: ['INSERT'],
+              dynamodb: {
+                Keys: { sk: { S: [{ prefix: 'EVENT' }] } },
+                NewImage: { appliedBy: [{ exists: false }] },
+              },
+            }),
           },
         ],
       },
