@@ -7,6 +7,8 @@
  */
 import { appliedByAttribute, keyPrefixes } from '../shared/adapters/dynamodb/keys.js';
 
+import { envNames } from '../shared/env-names.js';
+
 export interface KeyAttribute {
   name: string;
   type: 'S' | 'N';
@@ -46,7 +48,7 @@ export interface TableDefinition {
  */
 export const dataTable: TableDefinition = {
   id: 'Data',
-  envVar: 'TABLE_NAME',
+  envVar: envNames.tableName,
   partitionKey: { name: 'pk', type: 'S' },
   sortKey: { name: 'sk', type: 'S' },
   globalSecondaryIndexes: [
@@ -130,6 +132,41 @@ export interface FunctionDefinition {
   memoryMb: number;
   trigger: Trigger;
   grants: Grant[];
+}
+
+/** What each place that runs the functions (the CDK stack, the local runtime) gives for the resources grants name. */
+export interface GrantValues {
+  tableName: (table: TableDefinition) => string;
+  sendQueueUrl: string;
+  importQueueUrl: string;
+  senderEmail: string;
+  sesConfigurationSet: string;
+}
+
+/** The environment variables a grant sets, so a function granted a resource can find it. */
+function grantEnv(grant: Grant, values: GrantValues): Record<string, string> {
+  switch (grant.kind) {
+    case 'table':
+      return { [grant.table.envVar]: values.tableName(grant.table) };
+    case 'sendQueue':
+      return { [envNames.sendQueueUrl]: values.sendQueueUrl };
+    case 'importBucket':
+      // Bucket and key come in each message (S3 notifications); only the continuation queue is named.
+      return { [envNames.importQueueUrl]: values.importQueueUrl };
+    case 'sesSend':
+      return {
+        [envNames.senderEmail]: values.senderEmail,
+        [envNames.sesConfigurationSet]: values.sesConfigurationSet,
+      };
+    case 'snsSms':
+      // Direct publish to a phone number: nothing to name.
+      return {};
+  }
+}
+
+/** A function's environment, derived from its grants: the stack and the local runtime both set exactly this. */
+export function envVarsOf(def: FunctionDefinition, values: GrantValues): Record<string, string> {
+  return Object.assign({}, ...def.grants.map((grant) => grantEnv(grant, values)));
 }
 
 export const functions: FunctionDefinition[] = [

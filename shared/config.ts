@@ -1,15 +1,13 @@
 import { z } from 'zod';
+import { envNames } from './env-names.js';
 
 /** Environment of the functions, parsed once at cold start: a missing variable fails loudly there. */
 const envSchema = z.object({
-  TABLE_NAME: z.string().min(1),
-  SEND_QUEUE_URL: z.string().min(1).optional(),
-  SENDER_EMAIL: z.string().min(3).optional(),
-  SES_CONFIGURATION_SET: z.string().min(1).optional(),
-  /** Set locally: SMS go to this JSON-lines file instead of SNS. */
-  SMS_OUTBOX_FILE: z.string().min(1).optional(),
-  /** The import function's own queue, for continuations of long files. */
-  IMPORT_QUEUE_URL: z.string().min(1).optional(),
+  [envNames.tableName]: z.string().min(1),
+  [envNames.sendQueueUrl]: z.string().min(1).optional(),
+  [envNames.senderEmail]: z.string().min(3).optional(),
+  [envNames.sesConfigurationSet]: z.string().min(1).optional(),
+  [envNames.importQueueUrl]: z.string().min(1).optional(),
 });
 
 export type Config = z.infer<typeof envSchema>;

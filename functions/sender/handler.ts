@@ -8,7 +8,6 @@ import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { z } from 'zod';
 import { createDocumentClient } from '../../shared/adapters/dynamodb/client.js';
 import { DynamoSendLedger } from '../../shared/adapters/dynamodb/send-ledger.js';
-import { SmsOutboxChannel } from '../../shared/adapters/files/sms-outbox.js';
 import { SesEmailChannel } from '../../shared/adapters/ses/email-channel.js';
 import { SnsSmsChannel } from '../../shared/adapters/sns/sms-channel.js';
 import { now } from '../../shared/clock.js';
@@ -30,9 +29,7 @@ const deps = {
       config.SENDER_EMAIL,
       config.SES_CONFIGURATION_SET,
     ),
-    sms: config.SMS_OUTBOX_FILE
-      ? new SmsOutboxChannel(config.SMS_OUTBOX_FILE)
-      : new SnsSmsChannel(tracer.captureAWSv3Client(new SNSClient({}))),
+    sms: new SnsSmsChannel(tracer.captureAWSv3Client(new SNSClient({}))),
   },
 };
 

@@ -4,9 +4,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 
 /**
- * The send queue on a laptop: answers the two SQS calls huitou makes (SendMessage, SendMessageBatch,
- * JSON protocol) at AWS_ENDPOINT_URL_SQS, and delivers to the consumer as the SQS event source
- * would: batches, partial failures redelivered, and after maxReceiveCount a dead-letter file.
+ * One of the wiring's SQS queues on a laptop: answers the two SQS calls huitou makes (SendMessage,
+ * SendMessageBatch, JSON protocol) at AWS_ENDPOINT_URL_SQS, and delivers to the consumer as the SQS
+ * event source would: batches, partial failures redelivered, and after maxReceiveCount a dead-letter file.
  */
 export class LocalQueue {
   private readonly pending: Array<{ record: SQSRecord; receives: number }> = [];
@@ -23,7 +23,7 @@ export class LocalQueue {
     },
   ) {}
 
-  /** Handles one SQS API request; returns false when the request is not for the queue. */
+  /** Handles one SQS API request addressed to this queue. */
   handle(req: IncomingMessage, body: string, res: ServerResponse): void {
     const target = String(req.headers['x-amz-target'] ?? '');
     const input = JSON.parse(body || '{}') as {
@@ -77,7 +77,9 @@ export class LocalQueue {
         const response = await this.options.consumer({ Records: batch.map((b) => b.record) });
         failed = new Set((response?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
       } catch (error) {
-        this.options.log(`queue consumer threw: ${(error as Error).message}`);
+        // Powertools' full-batch failure keeps the records' own errors apart: show the first.
+        const cause = (error as { recordErrors?: Error[] }).recordErrors?.[0]?.message;
+        this.options.log(`queue consumer threw: ${(error as Error).message}${cause ? ` (${cause})` : ''}`);
         failed = new Set(batch.map((b) => b.record.messageId));
       }
       for (const item of batch.filter((b) => failed.has(b.record.messageId))) {

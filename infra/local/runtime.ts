@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { createRequire } from 'node:module';
 import { createServer as createNetServer } from 'node:net';
 import { join, resolve } from 'node:path';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import type {
   APIGatewayProxyEventV2,
@@ -22,17 +23,21 @@ import { importHistory } from '../../shared/use-cases/intake/import-history.js';
 import { authenticate, createShop } from '../../shared/use-cases/shops/api-keys.js';
 import {
   dataTable,
+  envVarsOf,
   type FunctionDefinition,
   functions,
+  type GrantValues,
   type HttpTrigger,
   type QueueTrigger,
-  type StreamTrigger,
+  type TableDefinition,
+  tables,
 } from '../wiring.js';
 import { demoShop } from './demo-shop.js';
 import { createTables, localClient, startDynamoLocal } from './dynamodb-local.js';
 import { lambdaContext, readBody, toApiGatewayEvent } from './gateway.js';
 import { LocalQueue } from './local-queue.js';
-import { LocalScheduler, parseDuration } from './scheduler.js';
+import { LocalSms } from './local-sns.js';
+import { type LocalSchedule, LocalScheduler, parseDuration } from './scheduler.js';
 import { StreamPoller } from './stream-poller.js';
 
 export interface RuntimeOptions {
@@ -55,6 +60,8 @@ export interface LocalFacts {
   apiUrl: string;
   controlUrl: string;
   sesUrl: string;
+  /** SNS for SMS (Publish to a phone number), at AWS_ENDPOINT_URL_SNS: messages go to `smsOutbox`. */
+  snsUrl: string;
   dynamodbEndpoint: string;
   tableName: string;
   smsOutbox: string;
@@ -79,7 +86,7 @@ const startSes = createRequire(import.meta.url)('aws-ses-v2-local')
   .default as typeof import('aws-ses-v2-local').default;
 
 export const defaultPorts = { api: 4780, dynamodb: 4781, ses: 4782 };
-export const tableName = 'huitou-data';
+export const tableName = localTableName(dataTable);
 export const demoShopId = 'demo';
 /** How long filling the demo shop may take to be applied (DynamoDB Local writes a few hundred items a second). */
 const longSettleMs = 2 * 3_600_000;
@@ -113,12 +120,6 @@ async function ensureFree(port: number, what: string): Promise<number> {
   return port;
 }
 
-function byName(name: FunctionDefinition['name']): FunctionDefinition {
-  const fn = functions.find((f) => f.name === name);
-  if (!fn) throw new Error(`no function ${name} in the wiring`);
-  return fn;
-}
-
 /** The handler module of a function, loaded as Lambda would load its bundle. */
 async function loadHandler<E, R>(def: FunctionDefinition): Promise<(event: E) => Promise<R>> {
   const modulePath = resolve(import.meta.dirname, '../..', def.entry);
@@ -136,9 +137,110 @@ function matchesHttpRoute(trigger: HttpTrigger, method: string, path: string): s
   return null;
 }
 
+/** A table's physical name locally: `Data` becomes `huitou-data`. */
+function localTableName(table: TableDefinition): string {
+  return `huitou-${table.id.toLowerCase()}`;
+}
+
+interface LocalRoute {
+  trigger: HttpTrigger;
+  handler: (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>;
+}
+
+/** Every function of the wiring, behind the local stand-in for its trigger. */
+interface LocalFunctions {
+  routes: LocalRoute[];
+  pollers: StreamPoller[];
+  queues: Map<QueueTrigger['queue'], LocalQueue>;
+  schedules: LocalSchedule[];
+}
+
+async function wireFunctions(
+  options: RuntimeOptions,
+  dataDir: string,
+  endpoint: string,
+  dynamodb: DynamoDBClient,
+): Promise<LocalFunctions> {
+  const wired: LocalFunctions = { routes: [], pollers: [], queues: new Map(), schedules: [] };
+  for (const def of functions) {
+    const { trigger } = def;
+    switch (trigger.kind) {
+      case 'httpApi':
+        wired.routes.push({ trigger, handler: await loadHandler(def) });
+        break;
+      case 'dynamodbStream':
+        wired.pollers.push(
+          new StreamPoller({
+            tableName: localTableName(trigger.table),
+            trigger,
+            dynamodb,
+            streams: new DynamoDBStreamsClient({ endpoint }),
+            handler: await loadHandler<DynamoDBStreamEvent, DynamoDBBatchResponse>(def),
+            checkpointFile: options.inMemory ? undefined : join(dataDir, `${def.name}-checkpoints.json`),
+            failureFile: join(dataDir, `${def.name}-failures.jsonl`),
+            log: options.log,
+          }),
+        );
+        break;
+      case 'sqs':
+        wired.queues.set(
+          trigger.queue,
+          new LocalQueue({
+            queueArn: `arn:aws:sqs:local:000000000000:huitou-${trigger.queue}`,
+            batchSize: trigger.batchSize,
+            maxReceiveCount: 5,
+            consumer: await loadHandler<SQSEvent, SQSBatchResponse>(def),
+            deadLetterFile: join(dataDir, `${trigger.queue}-dead-letters.jsonl`),
+            log: options.log,
+          }),
+        );
+        break;
+      case 'schedule': {
+        const handler = await loadHandler<Record<string, unknown>, Record<string, unknown>>(def);
+        const { name, everyMinutes } = trigger;
+        wired.schedules.push({
+          name,
+          everyMinutes,
+          fire: async (at: Date, detail?: Record<string, unknown>) => {
+            const result = await handler({
+              version: '0',
+              id: `${name}-${at.toISOString()}`,
+              'detail-type': 'Scheduled Event',
+              source: 'aws.events',
+              account: 'local',
+              time: at.toISOString(),
+              region: 'local',
+              resources: [],
+              detail: detail ?? {},
+            });
+            // Queued sends and refreshed segments settle before the next firing; idle ticks do not wait.
+            return Boolean(result && (Number(result.queued) > 0 || Array.isArray(result.reports)));
+          },
+        });
+        break;
+      }
+    }
+  }
+  return wired;
+}
+
+/** SQS's JSON protocol names the queue in the body (QueueUrl), not in the path. */
+function queueNamed(body: string): string {
+  try {
+    return String(JSON.parse(body || '{}').QueueUrl ?? '')
+      .split('/')
+      .at(-1) as string;
+  } catch {
+    return '';
+  }
+}
+
 /**
- * Brings up huitou on one machine: DynamoDB Local, the local SES, the same handlers behind a local
- * HTTP API, the stream poller, the send queue and the schedules on a local clock.
+ * Brings up huitou on one machine: DynamoDB Local, the local SES and SNS (SMS), and every function of
+ * the wiring behind a local stand-in for its trigger: HTTP routes, stream pollers, queues, schedules
+ * on a local clock. Not emulated: S3. The import function is wired to its queue (continuations and
+ * messages naming a bucket and key reach it), but reading an upload needs the real bucket; locally,
+ * files are imported with `npm run import`.
  */
 export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalRuntime> {
   const dataDir = resolve(options.dataDir);
@@ -162,15 +264,26 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
     stops.push(() => new Promise((r) => ses.close(r)));
 
     const apiUrl = `http://127.0.0.1:${ports.api}`;
+    const controlUrl = `${apiUrl}/_local`;
     const facts: LocalFacts = {
       apiUrl,
-      controlUrl: `${apiUrl}/_local`,
+      controlUrl,
       sesUrl: `http://127.0.0.1:${ports.ses}`,
+      snsUrl: `${controlUrl}/sns`,
       dynamodbEndpoint: dynamo.endpoint,
       tableName,
       smsOutbox: join(dataDir, 'sms-outbox.jsonl'),
     };
-    // The handlers read these exactly as they read their Lambda environment.
+    const sms = new LocalSms(facts.smsOutbox);
+    const values: GrantValues = {
+      tableName: localTableName,
+      sendQueueUrl: `${controlUrl}/sqs/send`,
+      importQueueUrl: `${controlUrl}/sqs/import`,
+      senderEmail: 'care@demo-shop.local',
+      sesConfigurationSet: 'huitou-local',
+    };
+    // The handlers read these exactly as they read their Lambda environment. They share one process,
+    // so the environment is the union of what each function's grants give it.
     Object.assign(process.env, {
       AWS_REGION: 'local',
       AWS_ACCESS_KEY_ID: 'local',
@@ -178,83 +291,37 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
       AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
       AWS_ENDPOINT_URL_DYNAMODB_STREAMS: dynamo.endpoint,
       AWS_ENDPOINT_URL_SESV2: facts.sesUrl,
-      AWS_ENDPOINT_URL_SQS: `${facts.controlUrl}/sqs`,
-      [dataTable.envVar]: tableName,
-      SEND_QUEUE_URL: `${facts.controlUrl}/sqs/send`,
-      SENDER_EMAIL: 'care@demo-shop.local',
-      SMS_OUTBOX_FILE: facts.smsOutbox,
+      AWS_ENDPOINT_URL_SNS: facts.snsUrl,
+      AWS_ENDPOINT_URL_S3: `${controlUrl}/s3`,
+      AWS_ENDPOINT_URL_SQS: `${controlUrl}/sqs`,
+      ...Object.assign({}, ...functions.map((def) => envVarsOf(def, values))),
       POWERTOOLS_METRICS_DISABLED: 'true',
       POWERTOOLS_TRACE_ENABLED: 'false',
       POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
     });
     const dynamodb = localClient(dynamo.endpoint);
-    await createTables(dynamodb, [{ def: dataTable, name: tableName }]);
-
-    const api = await loadHandler<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>(byName('api'));
-    const admin = await loadHandler<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>(
-      byName('admin'),
-    );
-    const streamDef = byName('stream');
-    const stream = await loadHandler<DynamoDBStreamEvent, DynamoDBBatchResponse>(streamDef);
-    const senderDef = byName('sender');
-    const sender = await loadHandler<SQSEvent, SQSBatchResponse>(senderDef);
-
-    const poller = new StreamPoller({
-      tableName,
-      trigger: streamDef.trigger as StreamTrigger,
+    await createTables(
       dynamodb,
-      streams: new DynamoDBStreamsClient({ endpoint: dynamo.endpoint }),
-      handler: stream,
-      checkpointFile: options.inMemory ? undefined : join(dataDir, 'stream-checkpoints.json'),
-      failureFile: join(dataDir, 'stream-failures.jsonl'),
-      log: options.log,
-    });
-    await poller.start();
-    stops.push(() => poller.stop());
-    const queue = new LocalQueue({
-      queueArn: 'arn:aws:sqs:local:000000000000:huitou-send',
-      batchSize: (senderDef.trigger as QueueTrigger).batchSize,
-      maxReceiveCount: 5,
-      consumer: sender,
-      deadLetterFile: join(dataDir, 'send-dead-letters.jsonl'),
-      log: options.log,
-    });
+      tables.map((def) => ({ def, name: localTableName(def) })),
+    );
+
+    const { routes, pollers, queues, schedules } = await wireFunctions(
+      options,
+      dataDir,
+      dynamo.endpoint,
+      dynamodb,
+    );
+    for (const poller of pollers) {
+      await poller.start();
+      stops.push(() => poller.stop());
+    }
+    // Streams feed queues (through the schedules) and queues write what streams carry: drain both ways.
     const settle = async (timeoutMs?: number) => {
-      await poller.drain(timeoutMs);
-      await queue.drain();
-      await poller.drain(timeoutMs);
+      for (const poller of pollers) await poller.drain(timeoutMs);
+      for (const queue of queues.values()) await queue.drain();
+      for (const poller of pollers) await poller.drain(timeoutMs);
     };
 
-    const schedules = await Promise.all(
-      functions
-        .flatMap((def) =>
-          def.trigger.kind === 'schedule'
-            ? [{ def, name: def.trigger.name, everyMinutes: def.trigger.everyMinutes }]
-            : [],
-        )
-        .map(async ({ def, name, everyMinutes }) => {
-          const handler = await loadHandler<Record<string, unknown>, Record<string, unknown>>(def);
-          return {
-            name,
-            everyMinutes,
-            fire: async (at: Date, detail?: Record<string, unknown>) => {
-              const result = await handler({
-                version: '0',
-                id: `${name}-${at.toISOString()}`,
-                'detail-type': 'Scheduled Event',
-                source: 'aws.events',
-                account: 'local',
-                time: at.toISOString(),
-                region: 'local',
-                resources: [],
-                detail: detail ?? {},
-              });
-              // Queued sends and refreshed segments settle before the next firing; idle ticks do not wait.
-              return Boolean(result && (Number(result.queued) > 0 || Array.isArray(result.reports)));
-            },
-          };
-        }),
-    );
     const scheduler = new LocalScheduler(schedules, settle, options.log);
     if (options.realTimeClock) scheduler.start();
     stops.push(() => scheduler.stop());
@@ -274,7 +341,27 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
         if (body === null) return send(413, { message: 'Request Entity Too Large' });
         const path = new URL(req.url ?? '/', apiUrl).pathname;
         const method = req.method ?? 'GET';
-        if (path.startsWith('/_local/sqs')) return queue.handle(req, body, res);
+        if (path.startsWith('/_local/sqs')) {
+          const queue = queues.get(queueNamed(body) as QueueTrigger['queue']);
+          if (!queue)
+            return send(
+              400,
+              {
+                __type: 'com.amazonaws.sqs#QueueDoesNotExist',
+                message: `no local queue ${queueNamed(body)}`,
+              },
+              { 'content-type': 'application/x-amz-json-1.0' },
+            );
+          return queue.handle(req, body, res);
+        }
+        if (path.startsWith('/_local/sns') && method === 'POST') return sms.handle(body, res);
+        if (path.startsWith('/_local/s3')) {
+          // Not an emulator: a clear, immediate refusal instead of the SDK retrying a host that does not exist.
+          res.writeHead(501, { 'content-type': 'application/xml' });
+          return res.end(
+            '<Error><Code>NotImplemented</Code><Message>S3 is not emulated locally; import files with npm run import</Message></Error>',
+          );
+        }
         if (path === '/_local/advance' && method === 'POST') {
           const fired = await scheduler.advance(parseDuration(String(JSON.parse(body || '{}').duration)));
           return send(200, { now: now().toISOString(), fired });
@@ -289,19 +376,29 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
           await settle();
           return send(200, { now: now().toISOString() });
         }
-        if (path.startsWith('/_local/shops')) {
-          // The operator's routes, as the IAM authorizer hands them over on AWS; loopback only here.
-          const event = toApiGatewayEvent(req, body, 'ANY /admin/{proxy+}');
-          const result = await admin({
-            ...event,
-            rawPath: `/admin${path.slice('/_local'.length)}`,
-            requestContext: { ...event.requestContext, authorizer: { iam: { userArn: 'local-operator' } } },
-          } as APIGatewayProxyEventV2);
-          return reply(result);
+        // IAM-authorized routes answer on the loopback control path only, as if the IAM authorizer
+        // had let a signed operator through; the others on the API's own paths.
+        const control = path.startsWith('/_local/');
+        const routePath = control ? path.slice('/_local'.length) : path;
+        for (const { trigger, handler } of routes) {
+          if ((trigger.authorization === 'iam') !== control) continue;
+          const route = matchesHttpRoute(trigger, method, routePath);
+          if (!route) continue;
+          const event = toApiGatewayEvent(req, body, route);
+          if (!control) return reply(await handler(event));
+          return reply(
+            await handler({
+              ...event,
+              rawPath: routePath,
+              requestContext: {
+                ...event.requestContext,
+                http: { ...event.requestContext.http, path: routePath },
+                authorizer: { iam: { userArn: 'local-operator' } },
+              },
+            } as APIGatewayProxyEventV2),
+          );
         }
-        const route = matchesHttpRoute(byName('api').trigger as HttpTrigger, method, path);
-        if (!route) return send(404, { message: 'Not Found' });
-        reply(await api(toApiGatewayEvent(req, body, route)));
+        send(404, { message: 'Not Found' });
       } catch (error) {
         options.log(`local gateway: ${(error as Error).stack ?? error}`);
         send(500, { message: (error as Error).message });

@@ -8,7 +8,7 @@ const usage = `usage:
   npm run shop -- rotate <shopId>                 a new key (revoke the old one when clients have it)
   npm run shop -- revoke <shopId> <prefix>        revoke a key by its prefix`;
 
-const call = (method: string, path: string, body?: unknown) => control(`/shops${path}`, method, body);
+const call = (method: string, path: string, body?: unknown) => control(`/admin/shops${path}`, method, body);
 
 const [command, a, b, c] = process.argv.slice(2);
 await runCli(usage, async () => {

@@ -50,17 +50,33 @@ export function toLambdaRecord(record: StreamRecord, streamArn: string): DynamoD
 
 /** The event source mapping's filter, as declared in the wiring for CDK. */
 function matches(record: StreamRecord, trigger: StreamTrigger): boolean {
+  const f = trigger.filter;
   return (
-    record.eventName === trigger.filter.eventName &&
-    (record.dynamodb?.Keys?.sk?.S ?? '').startsWith(trigger.filter.sortKeyPrefix) &&
-    record.dynamodb?.NewImage?.[trigger.filter.unlessAttribute] === undefined
+    record.eventName === f.eventName &&
+    (record.dynamodb?.Keys?.sk?.S ?? '').startsWith(f.sortKeyPrefix) &&
+    record.dynamodb?.NewImage?.[f.unlessAttribute] === undefined
   );
 }
 
+/** Records read from a shard and passed by the filter, waiting for their batch to fill or its window to pass. */
+interface Pending {
+  records: Array<{ record: StreamRecord; arrivedAt: number }>;
+  /** The last record read from the shard, filtered out or not: the checkpoint once nothing is pending. */
+  lastRead?: string;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
 /**
  * Reads a local table's stream and hands Lambda-shaped batches to the stream handler, with the
- * event source mapping's semantics: batch size, partial batch failures retried from the first
- * failed record, bounded retries, then the batch parked in a failure file.
+ * event source mapping's semantics: the filter; a batch goes when batchSize records are waiting or
+ * maxBatchingWindowSeconds have passed since its first record arrived, whichever comes first;
+ * partial batch failures retried from the first failed record, bounded retries, then the batch
+ * parked in a failure file.
+ *
+ * `drain()` does not wait out windows: while a drain is on, a partial batch goes as soon as the
+ * shard has nothing more to read. Settling (tests, the local clock) is then quick, at the price of
+ * smaller batches than Lambda would make during a drain.
  */
 export class StreamPoller {
   private running = false;
@@ -69,6 +85,7 @@ export class StreamPoller {
   private readonly loops = new Map<string, Promise<void>>();
   private readonly idle = new Set<string>();
   private busy = 0;
+  private draining = 0;
 
   constructor(private readonly options: PollerOptions) {
     const file = options.checkpointFile;
@@ -90,17 +107,22 @@ export class StreamPoller {
     await Promise.allSettled(this.loops.values());
   }
 
-  /** Resolves once every shard has been read to its end and every batch handed over. */
+  /** Resolves once every shard has been read to its end and every batch handed over, windows or not. */
   async drain(timeoutMs = 60_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
-    await this.discoverShards();
-    this.idle.clear();
-    while (Date.now() < deadline) {
-      const open = [...this.loops.keys()];
-      if (this.busy === 0 && open.every((s) => this.idle.has(s))) return;
-      await new Promise((r) => setTimeout(r, 20));
+    this.draining += 1;
+    try {
+      await this.discoverShards();
+      this.idle.clear();
+      while (Date.now() < deadline) {
+        const open = [...this.loops.keys()];
+        if (this.busy === 0 && open.every((s) => this.idle.has(s))) return;
+        await sleep(20);
+      }
+      throw new Error('stream poller did not drain in time');
+    } finally {
+      this.draining -= 1;
     }
-    throw new Error('stream poller did not drain in time');
   }
 
   private async discoverShards(): Promise<void> {
@@ -125,9 +147,18 @@ export class StreamPoller {
     return out.ShardIterator;
   }
 
+  /** Milliseconds until the pending batch is due: 0 when full, past its window, or drained; null when empty. */
+  private dueIn(pending: Pending, shardEnd: boolean): number | null {
+    const first = pending.records[0];
+    if (!first) return null;
+    if (pending.records.length >= this.options.trigger.batchSize || shardEnd) return 0;
+    return Math.max(0, first.arrivedAt + this.options.trigger.maxBatchingWindowSeconds * 1000 - Date.now());
+  }
+
   private async poll(shardId: string): Promise<void> {
     let iterator: string | undefined;
     let backoff = 50;
+    const pending: Pending = { records: [] };
     while (this.running) {
       try {
         iterator ??= await this.iterator(shardId);
@@ -136,31 +167,34 @@ export class StreamPoller {
           new GetRecordsCommand({ ShardIterator: iterator, Limit: 1000 }),
         );
         const records = out.Records ?? [];
+        iterator = out.NextShardIterator;
         if (records.length > 0) {
           this.idle.delete(shardId);
-          this.busy += 1;
-          try {
-            await this.deliver(records.filter((r) => matches(r, this.options.trigger)));
-          } finally {
-            this.busy -= 1;
-          }
-          this.checkpoint(shardId, records.at(-1)?.dynamodb?.SequenceNumber as string);
+          const arrivedAt = Date.now();
+          for (const record of records.filter((r) => matches(r, this.options.trigger)))
+            pending.records.push({ record, arrivedAt });
+          pending.lastRead = records.at(-1)?.dynamodb?.SequenceNumber;
           backoff = 50;
-        } else {
-          this.idle.add(shardId);
-          await new Promise((r) => setTimeout(r, backoff));
+        }
+        // A drain, or a closed shard, hands over what is waiting once the shard is read to its end.
+        await this.flush(shardId, pending, !iterator || (records.length === 0 && this.draining > 0));
+        if (!iterator) break;
+        if (records.length === 0) {
+          if (pending.records.length === 0) this.idle.add(shardId);
+          await sleep(Math.min(backoff, this.dueIn(pending, false) ?? backoff));
           backoff = Math.min(500, backoff * 2);
         }
-        iterator = out.NextShardIterator;
-        if (!iterator) break;
       } catch (error) {
-        // Expired or trimmed iterators happen (as on AWS): take a fresh one from the checkpoint.
+        // Expired or trimmed iterators happen (as on AWS): take a fresh one from the checkpoint, and
+        // read what was pending again from there.
         if (!this.running) return;
         this.options.log(
           `stream shard ${shardId}: ${(error as Error).name}; resuming from the last checkpoint`,
         );
         iterator = undefined;
-        await new Promise((r) => setTimeout(r, 500));
+        pending.records.length = 0;
+        pending.lastRead = undefined;
+        await sleep(500);
       }
     }
     if (this.running && !iterator) {
@@ -171,34 +205,51 @@ export class StreamPoller {
     }
   }
 
+  /** Hands over every batch that is due, checkpointing behind it; what is not due yet keeps waiting. */
+  private async flush(shardId: string, pending: Pending, shardEnd: boolean): Promise<void> {
+    while (this.dueIn(pending, shardEnd) === 0) {
+      const batch = pending.records.splice(0, this.options.trigger.batchSize).map((p) => p.record);
+      this.busy += 1;
+      try {
+        await this.deliver(batch);
+      } finally {
+        this.busy -= 1;
+      }
+      // Restarting after the last delivered record re-reads (and re-filters) the rest: nothing is lost.
+      const next = pending.records.length > 0 ? batch.at(-1) : undefined;
+      this.checkpoint(shardId, next?.dynamodb?.SequenceNumber ?? (pending.lastRead as string));
+    }
+    if (pending.records.length === 0 && pending.lastRead && pending.lastRead !== this.positions[shardId])
+      this.checkpoint(shardId, pending.lastRead);
+  }
+
+  /** One batch, retried from the first failed record, then parked after retryAttempts. */
   private async deliver(records: StreamRecord[]): Promise<void> {
     const { trigger } = this.options;
-    for (let i = 0; i < records.length; i += trigger.batchSize) {
-      let batch = records.slice(i, i + trigger.batchSize).map((r) => toLambdaRecord(r, this.streamArn));
-      for (let attempt = 0; batch.length > 0; attempt++) {
-        let failedFrom = -1;
-        try {
-          const response = await this.options.handler({ Records: batch });
-          const failed = new Set((response?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
-          failedFrom = batch.findIndex((r) => failed.has(r.dynamodb?.SequenceNumber ?? ''));
-        } catch (error) {
-          this.options.log(`stream handler threw: ${(error as Error).message}`);
-          failedFrom = 0;
-        }
-        if (failedFrom < 0) break;
-        batch = batch.slice(failedFrom);
-        if (attempt >= trigger.retryAttempts) {
-          appendFileSync(
-            this.options.failureFile,
-            `${JSON.stringify({ at: new Date().toISOString(), records: batch })}\n`,
-          );
-          this.options.log(
-            `stream batch of ${batch.length} parked in ${this.options.failureFile} after ${attempt + 1} attempts`,
-          );
-          break;
-        }
-        await new Promise((r) => setTimeout(r, Math.min(2000, 50 * 2 ** attempt)));
+    let batch = records.map((r) => toLambdaRecord(r, this.streamArn));
+    for (let attempt = 0; batch.length > 0; attempt++) {
+      let failedFrom = -1;
+      try {
+        const response = await this.options.handler({ Records: batch });
+        const failed = new Set((response?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
+        failedFrom = batch.findIndex((r) => failed.has(r.dynamodb?.SequenceNumber ?? ''));
+      } catch (error) {
+        this.options.log(`stream handler threw: ${(error as Error).message}`);
+        failedFrom = 0;
       }
+      if (failedFrom < 0) break;
+      batch = batch.slice(failedFrom);
+      if (attempt >= trigger.retryAttempts) {
+        appendFileSync(
+          this.options.failureFile,
+          `${JSON.stringify({ at: new Date().toISOString(), records: batch })}\n`,
+        );
+        this.options.log(
+          `stream batch of ${batch.length} parked in ${this.options.failureFile} after ${attempt + 1} attempts`,
+        );
+        break;
+      }
+      await sleep(Math.min(2000, 50 * 2 ** attempt));
     }
   }
 

@@ -12,7 +12,14 @@ import * as sources from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { HuitouFunction } from '../constructs/huitou-function.js';
-import { type FunctionDefinition, functions, type Grant, type Trigger } from '../wiring.js';
+import {
+  envVarsOf,
+  type FunctionDefinition,
+  functions,
+  type Grant,
+  type GrantValues,
+  type Trigger,
+} from '../wiring.js';
 import { importBucketName, type StatefulStack } from './stateful-stack.js';
 
 export interface StatelessProps extends StackProps {
@@ -69,6 +76,17 @@ export class StatelessStack extends Stack {
     };
     stage.defaultRouteSettings = { throttlingBurstLimit: 2000, throttlingRateLimit: 1000 };
 
+    const values: GrantValues = {
+      tableName: (table) => {
+        const deployed = stateful.tables.get(table.id);
+        if (!deployed) throw new Error(`no table ${table.id}`);
+        return deployed.tableName;
+      },
+      sendQueueUrl: stateful.sendQueue.queueUrl,
+      importQueueUrl: stateful.importQueue.queueUrl,
+      senderEmail: props.senderEmail,
+      sesConfigurationSet: stateful.configurationSet.configurationSetName,
+    };
     for (const def of functions) {
       const construct = new HuitouFunction(
         this,
@@ -76,7 +94,7 @@ export class StatelessStack extends Stack {
         {
           definition: def,
           projectRoot: props.projectRoot,
-          environment: {},
+          environment: envVarsOf(def, values),
         },
       );
       for (const grant of def.grants) this.bind(construct.fn, grant, props);
@@ -101,7 +119,7 @@ export class StatelessStack extends Stack {
     );
   }
 
-  /** Grants exactly what the manifest lists, and sets the matching environment variable. */
+  /** Grants exactly what the manifest lists; the matching environment comes from envVarsOf. */
   private bind(fn: lambda.Function, grant: Grant, props: StatelessProps): void {
     const { stateful } = props;
     switch (grant.kind) {
@@ -118,12 +136,10 @@ export class StatelessStack extends Stack {
             ],
           }),
         );
-        fn.addEnvironment(grant.table.envVar, table.tableName);
         break;
       }
       case 'sendQueue':
         stateful.sendQueue.grantSendMessages(fn);
-        fn.addEnvironment('SEND_QUEUE_URL', stateful.sendQueue.queueUrl);
         break;
       case 'importBucket': {
         const bucket = `arn:${this.partition}:s3:::${importBucketName(this)}`;
@@ -134,7 +150,6 @@ export class StatelessStack extends Stack {
           new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: [`${bucket}/reports/*`] }),
         );
         stateful.importQueue.grantSendMessages(fn);
-        fn.addEnvironment('IMPORT_QUEUE_URL', stateful.importQueue.queueUrl);
         for (const prefix of ['imports', 'reports'])
           Validations.of(fn.node.scope as Construct).acknowledge({
             id: `AwsSolutions::AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::${asNagRenders(importBucketName(this))}/${prefix}/*]`,
@@ -153,8 +168,6 @@ export class StatelessStack extends Stack {
             ],
           }),
         );
-        fn.addEnvironment('SENDER_EMAIL', props.senderEmail);
-        fn.addEnvironment('SES_CONFIGURATION_SET', stateful.configurationSet.configurationSetName);
         break;
       case 'snsSms':
         // Publishing to a phone number has no topic ARN to scope to; SNS requires Resource "*".

@@ -2,7 +2,7 @@ import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../infra/app.js';
-import { dataTable, functions } from '../../infra/wiring.js';
+import { dataTable, envVarsOf, functions } from '../../infra/wiring.js';
 
 /** The stacks as `cdk synth` builds them (bundling skipped: asset contents are not under test). */
 let data: Template;
@@ -106,6 +106,31 @@ describe('HuitouApp', () => {
       expect(fn.Properties.Architectures).toEqual(['arm64']);
       expect(fn.Properties.Environment.Variables.NODE_OPTIONS).toBe('--enable-source-maps');
     }
+  });
+
+  it('gives each function the environment its grants name, and no other', () => {
+    const fns = Object.values(app.findResources('AWS::Lambda::Function'));
+    const names = (variables: Record<string, unknown>) =>
+      Object.keys(variables)
+        .filter((name) => !['NODE_OPTIONS', 'POWERTOOLS_LOG_LEVEL'].includes(name))
+        .sort();
+    const values = {
+      tableName: () => 't',
+      sendQueueUrl: 'q',
+      importQueueUrl: 'q',
+      senderEmail: 'e',
+      sesConfigurationSet: 'c',
+    };
+    for (const def of functions) {
+      const fn = fns.find((f) => f.Properties.Description === def.description);
+      expect(names(fn?.Properties.Environment.Variables), def.name).toEqual(names(envVarsOf(def, values)));
+    }
+    const sender = fns.find(
+      (f) => f.Properties.Description === functions.find((d) => d.name === 'sender')?.description,
+    );
+    expect(Object.keys(sender?.Properties.Environment.Variables)).toEqual(
+      expect.arrayContaining(['TABLE_NAME', 'SENDER_EMAIL', 'SES_CONFIGURATION_SET']),
+    );
   });
 
   it('feeds new event items only to the stream handler, with bounded retries and partial failures', () => {

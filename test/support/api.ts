@@ -26,7 +26,7 @@ export async function control<T = Record<string, unknown>>(
 /** A fresh shop per test file keeps tests apart on the shared stack. */
 export async function newShop(overrides: Record<string, unknown> = {}): Promise<Shop> {
   const shopId = `t-${randomUUID().slice(0, 8)}`;
-  return control<Shop>('POST', '/shops', { name: `Test ${shopId}`, shopId, ...overrides });
+  return control<Shop>('POST', '/admin/shops', { name: `Test ${shopId}`, shopId, ...overrides });
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: response bodies are JSON that each test reads by its own shape.

@@ -4,55 +4,70 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { DynamoDBStreamEvent } from 'aws-lambda';
+import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTables, localClient } from '../../../../infra/local/dynamodb-local.js';
 import { StreamPoller } from '../../../../infra/local/stream-poller.js';
-import { dataTable, functions, type StreamTrigger } from '../../../../infra/wiring.js';
+import { dataTable, type StreamTrigger } from '../../../../infra/wiring.js';
 import { createDocumentClient } from '../../../../shared/adapters/dynamodb/client.js';
 import { stack, useStackDynamoDb } from '../../../support/api.js';
 
-/** The local stream poller on a table of its own, with a handler that cannot process one record. */
-const tableName = `poller-test-${randomUUID().slice(0, 8)}`;
-const failureFile = join(mkdtempSync(join(tmpdir(), 'huitou-poller-')), 'stream-failures.jsonl');
-const wired = functions.find((f) => f.name === 'stream')?.trigger as StreamTrigger;
-const delivered: string[] = [];
-let poller: StreamPoller;
+/** The local stream poller, each case on a table of its own, with a trigger set here rather than read from the wiring. */
+const trigger: StreamTrigger = {
+  kind: 'dynamodbStream',
+  table: dataTable,
+  batchSize: 100,
+  maxBatchingWindowSeconds: 1,
+  retryAttempts: 2,
+  filter: { eventName: 'INSERT', sortKeyPrefix: 'EV#', unlessAttribute: 'appliedBy' },
+};
+const workDir = mkdtempSync(join(tmpdir(), 'huitou-poller-'));
+const pollers: StreamPoller[] = [];
 
 const idOf = (record: DynamoDBStreamEvent['Records'][number]) => String(record.dynamodb?.Keys?.pk?.S);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-beforeAll(async () => {
-  useStackDynamoDb();
+beforeAll(() => useStackDynamoDb());
+afterAll(() => Promise.all(pollers.map((p) => p.stop())));
+
+/** A fresh table and a poller on it (not started). */
+async function pollerOn(
+  options: Partial<StreamTrigger>,
+  handler: (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse>,
+) {
+  const tableName = `poller-test-${randomUUID().slice(0, 8)}`;
   const dynamodb = localClient(stack().dynamodbEndpoint);
   await createTables(dynamodb, [{ def: dataTable, name: tableName }]);
-  poller = new StreamPoller({
+  const failureFile = join(workDir, `${tableName}-failures.jsonl`);
+  const poller = new StreamPoller({
     tableName,
-    trigger: { ...wired, retryAttempts: 2 },
+    trigger: { ...trigger, ...options },
     dynamodb,
     streams: new DynamoDBStreamsClient({ endpoint: stack().dynamodbEndpoint }),
-    handler: async ({ Records }) => {
-      delivered.push(...Records.map(idOf));
-      const poison = Records.find((r) => idOf(r).startsWith('poison'));
-      return { batchItemFailures: poison ? [{ itemIdentifier: poison.dynamodb?.SequenceNumber ?? '' }] : [] };
-    },
+    handler,
     failureFile,
     log: () => undefined,
   });
-});
-
-afterAll(() => poller.stop());
-
-async function put(pk: string, sk: string) {
-  await createDocumentClient().send(new PutCommand({ TableName: tableName, Item: { pk, sk } }));
+  pollers.push(poller);
+  const put = (pk: string, sk: string, extra: Record<string, unknown> = {}) =>
+    createDocumentClient().send(new PutCommand({ TableName: tableName, Item: { pk, sk, ...extra } }));
+  return { poller, put, failureFile };
 }
 
 describe('local stream poller', () => {
   it('delivers only what the filter passes, retries from the failed record, then parks the batch and goes on', async () => {
-    await put('a', 'EV#a');
+    const delivered: string[] = [];
+    const { poller, put, failureFile } = await pollerOn({}, async ({ Records }) => {
+      delivered.push(...Records.map(idOf));
+      const poison = Records.find((r) => idOf(r).startsWith('poison'));
+      return { batchItemFailures: poison ? [{ itemIdentifier: poison.dynamodb?.SequenceNumber ?? '' }] : [] };
+    });
+    await put('a', 'EV#1');
     await put('profile', 'PROFILE');
-    await put('poison', 'EV#poison');
-    await put('b', 'EV#b');
-    // Started after the writes, the poller reads all four records at once (from the stream's start).
+    await put('applied', 'EV#2', { appliedBy: 'stream' });
+    await put('poison', 'EV#3');
+    await put('b', 'EV#4');
+    // Started after the writes, the poller reads all five records at once (from the stream's start).
     await poller.start();
     await poller.drain();
 
@@ -65,9 +80,50 @@ describe('local stream poller', () => {
     expect(parked).toHaveLength(1);
     expect(parked[0].records.map(idOf)).toEqual(['poison', 'b']);
 
-    await put('c', 'EV#c');
+    await put('c', 'EV#5');
     await poller.drain();
     expect(delivered.at(-1)).toBe('c');
     expect(delivered.filter((id) => id === 'a')).toHaveLength(1);
+  });
+
+  it('gathers records written in small bursts within the batching window into one batch', async () => {
+    const batches: string[][] = [];
+    const { poller, put } = await pollerOn({ maxBatchingWindowSeconds: 3 }, async ({ Records }) => {
+      batches.push(Records.map(idOf));
+      return { batchItemFailures: [] };
+    });
+    await poller.start();
+    const started = Date.now();
+    for (const burst of [1, 2, 3]) {
+      for (const n of [1, 2, 3]) await put(`e${burst}${n}`, `EV#${burst}${n}`);
+      await sleep(300);
+    }
+    expect(Date.now() - started).toBeLessThan(3000);
+    while (batches.length === 0 && Date.now() - started < 10_000) await sleep(50);
+    // Nothing went before the window passed, and then everything went together.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(3000);
+    await sleep(300);
+    expect(batches).toEqual([['e11', 'e12', 'e13', 'e21', 'e22', 'e23', 'e31', 'e32', 'e33']]);
+  });
+
+  it('hands over a full batch without waiting for the window, and a drain does not wait for it either', async () => {
+    const batches: string[][] = [];
+    const { poller, put } = await pollerOn(
+      { batchSize: 3, maxBatchingWindowSeconds: 60 },
+      async ({ Records }) => {
+        batches.push(Records.map(idOf));
+        return { batchItemFailures: [] };
+      },
+    );
+    for (const id of ['a', 'b', 'c', 'd']) await put(id, `EV#${id}`);
+    await poller.start();
+    const started = Date.now();
+    while (batches.length === 0 && Date.now() - started < 10_000) await sleep(50);
+    expect(batches).toEqual([['a', 'b', 'c']]);
+    // 'd' waits for two more records or a minute; a drain hands it over now.
+    const draining = Date.now();
+    await poller.drain();
+    expect(Date.now() - draining).toBeLessThan(5_000);
+    expect(batches).toEqual([['a', 'b', 'c'], ['d']]);
   });
 });

@@ -1,0 +1,14 @@
+/**
+ * The names of the environment variables huitou's functions read. One spelling, shared by the
+ * wiring (which sets them, on AWS and locally) and shared/config.ts (which reads them).
+ */
+export const envNames = {
+  /** The data table's physical name. */
+  tableName: 'TABLE_NAME',
+  /** Where due steps queue their sends. */
+  sendQueueUrl: 'SEND_QUEUE_URL',
+  /** The import function's own queue, for continuations of long files. */
+  importQueueUrl: 'IMPORT_QUEUE_URL',
+  senderEmail: 'SENDER_EMAIL',
+  sesConfigurationSet: 'SES_CONFIGURATION_SET',
+} as const;
