@@ -55,10 +55,11 @@ export interface OrderHistory {
   /** Distinct days with a paid order (purchase occasions). */
   purchaseDays: number;
   /**
-   * The latest of those days (a few), so an order folded in late, or paid late, on a day already
-   * counted is not counted again. Only a day older than all of them is taken as new.
+   * Those days in the latest three calendar years of the history, a bit per day of each year
+   * (base64, 46 bytes a year), so an order folded in late or paid late on a day already counted is
+   * not counted again, whatever order events arrive in. A day in an older year is taken as new.
    */
-  recentDays: string[];
+  dayBits: Record<string, string>;
   coupons: Record<string, number>;
 }
 
@@ -132,7 +133,7 @@ const recentViewsKept = 3;
 const cartLinesKept = 5;
 const categoriesPerOrder = 3;
 const couponsKept = 10;
-const recentDaysKept = 20;
+const dayBitYears = 3;
 /** An unpaid order this much older than the latest order is left behind, and may move out. */
 const unpaidKeptDays = 30;
 const dayMs = 86_400_000;
@@ -146,7 +147,7 @@ export function emptyHistory(): OrderHistory {
     firstOrderAt: null,
     lastOrderAt: null,
     purchaseDays: 0,
-    recentDays: [],
+    dayBits: {},
     coupons: {},
   };
 }
@@ -330,6 +331,58 @@ export function dayOf(iso: string, timeZone: string): string {
   return format.format(new Date(iso));
 }
 
+function dayBit(day: string): { year: string; byte: number; mask: number } {
+  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
+  const index = (Date.UTC(y, m - 1, d) - Date.UTC(y, 0, 1)) / dayMs;
+  return { year: String(y), byte: index >> 3, mask: 1 << (index & 7) };
+}
+
+function yearBits(dayBits: Record<string, string>, year: string): Buffer {
+  const bits = dayBits[year];
+  return bits ? Buffer.from(bits, 'base64') : Buffer.alloc(46);
+}
+
+function hasDay(dayBits: Record<string, string>, day: string): boolean {
+  const { year, byte, mask } = dayBit(day);
+  return Boolean((yearBits(dayBits, year)[byte] ?? 0) & mask);
+}
+
+/** Marks a purchase day; new unless marked before. Only the latest years are kept. */
+function markDay(dayBits: Record<string, string>, day: string): { dayBits: Record<string, string>; isNew: boolean } {
+  const { year, byte, mask } = dayBit(day);
+  const years = Object.keys(dayBits).sort();
+  if (years.length >= dayBitYears && year < (years[0] as string)) return { dayBits, isNew: true };
+  const bits = yearBits(dayBits, year);
+  if ((bits[byte] ?? 0) & mask) return { dayBits, isNew: false };
+  bits[byte] = (bits[byte] ?? 0) | mask;
+  const kept = { ...dayBits, [year]: bits.toString('base64') };
+  for (const old of Object.keys(kept).sort().slice(0, -dayBitYears)) delete kept[old];
+  return { dayBits: kept, isNew: true };
+}
+
+function unionDays(a: Record<string, string>, b: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const year of [...new Set([...Object.keys(a), ...Object.keys(b)])].sort().slice(-dayBitYears)) {
+    const x = yearBits(a, year);
+    const y = yearBits(b, year);
+    out[year] = Buffer.from(x.map((v, i) => v | (y[i] ?? 0))).toString('base64');
+  }
+  return out;
+}
+
+function sharedDays(a: Record<string, string>, b: Record<string, string>): number {
+  let shared = 0;
+  for (const year of Object.keys(a)) {
+    if (!b[year]) continue;
+    const y = yearBits(b, year);
+    for (const [i, v] of yearBits(a, year).entries()) {
+      let both = v & (y[i] ?? 0);
+      for (; both; both &= both - 1) shared += 1;
+    }
+  }
+  return shared;
+}
+
 /** What one order adds to the stats: nothing until it is placed; spend only once paid and not fully refunded. */
 interface Contribution {
   placedAt: string;
@@ -389,11 +442,9 @@ export function foldIntoHistory(
   if (sign === 1) {
     h.firstOrderAt = h.firstOrderAt ? earlier(h.firstOrderAt, c.placedAt) : c.placedAt;
     h.lastOrderAt = h.lastOrderAt ? later(h.lastOrderAt, c.placedAt) : c.placedAt;
-    const day = dayOf(c.placedAt, timeZone);
-    if (!h.recentDays.includes(day)) {
-      h.purchaseDays += 1;
-      h.recentDays = [...h.recentDays, day].sort().slice(-recentDaysKept);
-    }
+    const marked = markDay(h.dayBits, dayOf(c.placedAt, timeZone));
+    h.dayBits = marked.dayBits;
+    if (marked.isNew) h.purchaseDays += 1;
   }
   return h;
 }
@@ -429,7 +480,7 @@ export function summarize(activity: Activity, timeZone: string): ProfileStats {
     orderIntervalsDays.push(Math.round((gap / dayMs) * 10) / 10);
   }
   const days = [...new Set(paid.map((p) => dayOf(p.placedAt, timeZone)))].filter(
-    (d) => !h.recentDays.includes(d),
+    (d) => !hasDay(h.dayBits, d),
   );
   const first = paid[0]?.placedAt;
   const last = paid.at(-1)?.placedAt;
@@ -584,8 +635,9 @@ function addHistories(a: OrderHistory, b: OrderHistory): OrderHistory {
     discountedOrders: a.discountedOrders + b.discountedOrders,
     firstOrderAt: dates(a.firstOrderAt, b.firstOrderAt, earlier),
     lastOrderAt: dates(a.lastOrderAt, b.lastOrderAt, later),
-    purchaseDays: a.purchaseDays + b.purchaseDays,
-    recentDays: [...new Set([...a.recentDays, ...b.recentDays])].sort().slice(-recentDaysKept),
+    // A day both had is one occasion.
+    purchaseDays: a.purchaseDays + b.purchaseDays - sharedDays(a.dayBits, b.dayBits),
+    dayBits: unionDays(a.dayBits, b.dayBits),
     coupons,
   };
 }
