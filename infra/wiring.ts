@@ -208,7 +208,7 @@ export const functions: FunctionDefinition[] = [
       table: dataTable,
       // Large batches over a short window: one profile write per customer per batch, not per event.
       batchSize: 1000,
-      maxBatchingWindowSeconds: 1,
+      maxBatchingWindowSeconds: 3,
       retryAttempts: 5,
       filter: { eventName: 'INSERT', sortKeyPrefix: keyPrefixes.event, unlessAttribute: appliedByAttribute },
     },
