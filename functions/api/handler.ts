@@ -17,8 +17,9 @@ import { ValidationError } from '../../shared/domain/errors.js';
 import type { ShopSettings } from '../../shared/domain/shops/shop.js';
 import { type CredentialScheme, presentedApiKey } from '../../shared/http/credentials.js';
 import { openApiDocument } from '../../shared/http/openapi.js';
-import { httpErrors, json, jsonBody } from '../../shared/http/responses.js';
+import { httpErrors, json, jsonBody, parseBody } from '../../shared/http/responses.js';
 import { type Route, router } from '../../shared/http/router.js';
+import { eventBatchSchema } from '../../shared/http/schemas.js';
 import { observability } from '../../shared/observability.js';
 import { eraseCustomer } from '../../shared/use-cases/customers/erase-customer.js';
 import { getCustomer } from '../../shared/use-cases/customers/get-customer.js';
@@ -67,7 +68,8 @@ const routes: Array<Route<ShopContext>> = [
     method: 'POST',
     path: '/v1/events',
     run: async ({ shop, event }) => {
-      const result = await ingestEvents(eventsFor(shop), shop, jsonBody(event), now());
+      const { events } = parseBody(eventBatchSchema, jsonBody(event));
+      const result = await ingestEvents(eventsFor(shop), shop, events, now());
       metrics.addMetric('eventsAccepted', MetricUnit.Count, result.accepted);
       return json(202, result);
     },

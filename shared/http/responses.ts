@@ -1,6 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { z } from 'zod';
 import {
   ConflictError,
   NotFoundError,
@@ -9,6 +10,7 @@ import {
   UnauthorizedError,
   ValidationError,
 } from '../domain/errors.js';
+import { issuesOf } from '../domain/validation.js';
 
 export type HttpResult = APIGatewayProxyStructuredResultV2;
 
@@ -70,4 +72,11 @@ export function httpErrors(logger: Logger): middy.MiddlewareObj<APIGatewayProxyE
       }
     },
   };
+}
+
+/** A request body checked against its schema: every problem with its path, or the parsed value. */
+export function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
+  const parsed = schema.safeParse(body);
+  if (!parsed.success) throw new ValidationError(issuesOf(parsed.error));
+  return parsed.data;
 }

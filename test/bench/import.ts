@@ -8,9 +8,9 @@ import { importDeps } from '../../shared/adapters/dynamodb/import-deps.js';
 import { importRows } from '../../shared/adapters/files/import-rows.js';
 import { chunk } from '../../shared/domain/collections.js';
 import type { StoredEvent } from '../../shared/domain/customers/events.js';
+import { normalizeBatch } from '../../shared/domain/customers/normalize.js';
 import { rowOf } from '../../shared/domain/intake/history-rows.js';
 import type { ShopSettings } from '../../shared/domain/shops/shop.js';
-import { normalizeBatch } from '../../shared/use-cases/customers/ingest-events.js';
 import { defaultChunkRows, importHistory } from '../../shared/use-cases/intake/import-history.js';
 import {
   type BenchStack,

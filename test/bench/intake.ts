@@ -3,10 +3,10 @@ import { demoShop } from '../../infra/local/demo-shop.js';
 import { eventItem } from '../../shared/adapters/dynamodb/event-store.js';
 import { chunk } from '../../shared/domain/collections.js';
 import type { StoredEvent } from '../../shared/domain/customers/events.js';
+import { normalizeBatch } from '../../shared/domain/customers/normalize.js';
 import { applyEvents, newProfile } from '../../shared/domain/customers/profile.js';
 import { customerView } from '../../shared/domain/customers/view.js';
 import type { ShopSettings } from '../../shared/domain/shops/shop.js';
-import { normalizeBatch } from '../../shared/use-cases/customers/ingest-events.js';
 import {
   type BenchStack,
   getJson,

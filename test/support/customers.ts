@@ -1,8 +1,11 @@
 import type { StoredEvent } from '../../shared/domain/customers/events.js';
+import { normalizeBatch } from '../../shared/domain/customers/normalize.js';
 import type { ShopSettings } from '../../shared/domain/shops/shop.js';
+import { parseBody } from '../../shared/http/responses.js';
+import { eventBatchSchema } from '../../shared/http/schemas.js';
 import { type ApplyEventsDeps, applyNewEvents } from '../../shared/use-cases/customers/apply-events.js';
 import { getCustomer } from '../../shared/use-cases/customers/get-customer.js';
-import { ingestEvents, normalizeBatch } from '../../shared/use-cases/customers/ingest-events.js';
+import { ingestEvents } from '../../shared/use-cases/customers/ingest-events.js';
 import { FakeClock } from './fakes/clock.js';
 import { FakeErasureStore, FakeEventStore, FakeProfileStore } from './fakes/customers.js';
 import { FakeTable } from './fakes/table.js';
@@ -32,7 +35,9 @@ export function customersWorld(settings: ShopSettings = teaShop()) {
     stored,
     /** Applies events as one stream batch would; returns the ids whose customer could not be committed. */
     apply: (raws: unknown[]) => applyNewEvents(deps, stored(raws)),
-    ingest: (raws: unknown[]) => ingestEvents(events, settings, { events: raws }, clock.now()),
+    /** What POST /v1/events does: the envelope checked, then the use case. */
+    ingest: async (raws: unknown[]) =>
+      ingestEvents(events, settings, parseBody(eventBatchSchema, { events: raws }).events, clock.now()),
     /** Delivers the stream until it is quiet, as the stream handler would. */
     settle: async () => {
       for (let batch = table.takeStream(); batch.length > 0; batch = table.takeStream()) {

@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import type { UploadReport, UploadStore } from '../../use-cases/intake/import-upload.js';
+import type { UploadReport, UploadStore } from '../../ports/intake/uploads.js';
 
 /** Import files are streamed from S3 (never held whole in memory); reports are small JSON objects. */
 export class S3UploadStore implements UploadStore {

@@ -1,5 +1,5 @@
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import type { ImportContinuations, ImportJob } from '../../use-cases/intake/import-upload.js';
+import type { ImportContinuations, ImportJob } from '../../ports/intake/uploads.js';
 
 /** A paused import goes back on its own queue, to continue in a fresh invocation. */
 export class SqsImportContinuations implements ImportContinuations {

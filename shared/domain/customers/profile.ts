@@ -348,7 +348,10 @@ function hasDay(dayBits: Record<string, string>, day: string): boolean {
 }
 
 /** Marks a purchase day; new unless marked before. Only the latest years are kept. */
-function markDay(dayBits: Record<string, string>, day: string): { dayBits: Record<string, string>; isNew: boolean } {
+function markDay(
+  dayBits: Record<string, string>,
+  day: string,
+): { dayBits: Record<string, string>; isNew: boolean } {
   const { year, byte, mask } = dayBit(day);
   const years = Object.keys(dayBits).sort();
   if (years.length >= dayBitYears && year < (years[0] as string)) return { dayBits, isNew: true };

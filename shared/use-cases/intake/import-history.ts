@@ -1,24 +1,16 @@
 import type { CustomerChange } from '../../domain/customers/change.js';
 import type { StoredEvent } from '../../domain/customers/events.js';
 import { identitiesOf } from '../../domain/customers/identity.js';
+import { normalizeBatch } from '../../domain/customers/normalize.js';
 import { eventExpiry, type Traits } from '../../domain/customers/profile.js';
 import type { CustomerTraits } from '../../domain/customers/traits.js';
 import { type FieldIssue, ValidationError } from '../../domain/errors.js';
 import { rowOf } from '../../domain/intake/history-rows.js';
 import type { ShopSettings } from '../../domain/shops/shop.js';
 import type { EventStore } from '../../ports/customers/event-store.js';
+import type { ImportReport } from '../../ports/intake/uploads.js';
 import { changesOf } from '../customers/apply-events.js';
 import { type ChangeDeps, changeCustomers } from '../customers/change-customers.js';
-import { normalizeBatch } from '../customers/ingest-events.js';
-
-export interface ImportReport {
-  rows: number;
-  accepted: number;
-  duplicates: number;
-  customers: number;
-  /** Set when the import paused before the end: the row to resume at. */
-  resumeAt?: number;
-}
 
 export interface ImportDeps {
   events: EventStore;

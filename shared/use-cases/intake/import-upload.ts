@@ -1,38 +1,13 @@
 import type { Readable } from 'node:stream';
-import { type FieldIssue, ValidationError } from '../../domain/errors.js';
+import { ValidationError } from '../../domain/errors.js';
 import type { ShopSettings } from '../../domain/shops/shop.js';
-import { type ImportDeps, type ImportReport, importHistory } from './import-history.js';
-
-/**
- * A history file uploaded to the import bucket, `imports/<shopId>/<file>.csv|jsonl`, imported by the
- * same import as `npm run import`. A file too long for one invocation pauses before the deadline and
- * continues in the next from the row it reached; every write is idempotent, so a retried or resumed
- * job never counts anything twice. The outcome is written beside it as `reports/<shopId>/<file>.json`.
- */
-export interface ImportJob {
-  bucket: string;
-  key: string;
-  /** Set on continuations: the file was validated, and the rows before this one written. */
-  resumeAt?: number;
-}
-
-export interface UploadReport extends Partial<ImportReport> {
-  file: string;
-  shopId: string | null;
-  status: 'in-progress' | 'done' | 'rejected';
-  /** Why nothing was imported: up to 100 problems by row. */
-  issues?: FieldIssue[];
-  updatedAt: string;
-}
-
-export interface UploadStore {
-  open(bucket: string, key: string): Promise<Readable>;
-  writeReport(bucket: string, key: string, report: UploadReport): Promise<void>;
-}
-
-export interface ImportContinuations {
-  resumeLater(job: ImportJob): Promise<void>;
-}
+import type {
+  ImportContinuations,
+  ImportJob,
+  UploadReport,
+  UploadStore,
+} from '../../ports/intake/uploads.js';
+import { type ImportDeps, importHistory } from './import-history.js';
 
 export interface ImportUploadDeps {
   uploads: UploadStore;
@@ -42,6 +17,12 @@ export interface ImportUploadDeps {
   rows: (input: Readable, key: string) => AsyncIterable<unknown>;
 }
 
+/**
+ * A history file uploaded to the import bucket, `imports/<shopId>/<file>.csv|jsonl`, imported by the
+ * same import as `npm run import`. A file too long for one invocation pauses before the deadline and
+ * continues in the next from the row it reached; every write is idempotent, so a retried or resumed
+ * job never counts anything twice. The outcome is written beside it as `reports/<shopId>/<file>.json`.
+ */
 const uploadKey = /^imports\/([a-z0-9-]{2,40})\/([^/]+)$/;
 
 function reportKeyOf(key: string): string {

@@ -17,11 +17,11 @@ import { DynamoEventStore } from '../../../shared/adapters/dynamodb/event-store.
 import { DynamoProfileStore } from '../../../shared/adapters/dynamodb/profile-store.js';
 import { DynamoShopStore } from '../../../shared/adapters/dynamodb/shop-store.js';
 import type { StoredEvent } from '../../../shared/domain/customers/events.js';
+import { normalizeBatch } from '../../../shared/domain/customers/normalize.js';
 import { applyEvents, newProfile, summarize } from '../../../shared/domain/customers/profile.js';
 import { defaultShopSettings } from '../../../shared/domain/shops/shop.js';
 import type { ProfileStore } from '../../../shared/ports/customers/profile-store.js';
 import { applyNewEvents } from '../../../shared/use-cases/customers/apply-events.js';
-import { normalizeBatch } from '../../../shared/use-cases/customers/ingest-events.js';
 import { stack, useStackDynamoDb } from '../../support/api.js';
 import { orderPaid, orderPlaced, orderRefunded, pageViewed } from '../../support/events.js';
 

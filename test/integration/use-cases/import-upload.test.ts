@@ -4,12 +4,11 @@ import { createDocumentClient } from '../../../shared/adapters/dynamodb/client.j
 import { importDeps } from '../../../shared/adapters/dynamodb/import-deps.js';
 import { DynamoShopStore } from '../../../shared/adapters/dynamodb/shop-store.js';
 import { importFormatOf, importRows } from '../../../shared/adapters/files/import-rows.js';
+import type { ImportJob, UploadReport } from '../../../shared/ports/intake/uploads.js';
 import {
-  type ImportJob,
   type ImportUploadDeps,
   jobsOf,
   runImportUpload,
-  type UploadReport,
 } from '../../../shared/use-cases/intake/import-upload.js';
 import { call, newShop, type Shop, settle, stack, useStackDynamoDb } from '../../support/api.js';
 

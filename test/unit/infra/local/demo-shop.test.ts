@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { demoShop } from '../../../../infra/local/demo-shop.js';
 import { chunk } from '../../../../shared/domain/collections.js';
+import { normalizeBatch } from '../../../../shared/domain/customers/normalize.js';
 import { parseTraits } from '../../../../shared/domain/customers/traits.js';
 import { defaultShopSettings } from '../../../../shared/domain/shops/shop.js';
-import { normalizeBatch } from '../../../../shared/use-cases/customers/ingest-events.js';
 
 const end = new Date('2026-11-23T08:00:00Z');
 const shop = demoShop({ seed: 7, customers: 1500, end });
