@@ -194,12 +194,34 @@ describe('HuitouApp', () => {
   });
 
   it('grants each function only what the wiring lists: no table access beyond its named indexes', () => {
+    const lambdas = app.findResources('AWS::Lambda::Function');
     const policies = Object.values(app.findResources('AWS::IAM::Policy'));
     const text = JSON.stringify(policies);
     expect(text).not.toContain('index/*');
     expect(text).not.toContain('dynamodb:*');
-    const sender = policies.filter((p) => JSON.stringify(p).includes('ses:SendEmail'));
-    expect(sender).toHaveLength(1);
+    /** Every action the function's role may take, from the policies attached to that role. */
+    const actionsOf = (description: string): string[] => {
+      const fn = Object.values(lambdas).find((f) => f.Properties.Description === description);
+      const role = fn?.Properties.Role['Fn::GetAtt'][0];
+      expect(role, description).toBeDefined();
+      return policies
+        .filter((p) => JSON.stringify(p.Properties.Roles).includes(`"${role}"`))
+        .flatMap((p) => p.Properties.PolicyDocument.Statement)
+        .flatMap((st: { Action: string | string[] }) => [st.Action].flat());
+    };
+    for (const def of functions) {
+      const actions = actionsOf(def.description);
+      const has = (kind: string) => def.grants.some((g) => g.kind === kind);
+      const writes = def.grants.some((g) => g.kind === 'table' && g.access === 'readWrite');
+      expect(actions.includes('dynamodb:PutItem'), `${def.name} writes the table`).toBe(writes);
+      expect(actions.includes('ses:SendEmail'), `${def.name} sends email`).toBe(has('sesSend'));
+      expect(actions.includes('sns:Publish'), `${def.name} sends SMS`).toBe(has('snsSms'));
+      expect(actions.includes('s3:GetObject'), `${def.name} reads uploads`).toBe(has('importBucket'));
+      // A stream's event source sends the records it gives up on to its failure queue.
+      expect(actions.includes('sqs:SendMessage'), `${def.name} queues messages`).toBe(
+        has('sendQueue') || has('importBucket') || def.trigger.kind === 'dynamodbStream',
+      );
+    }
   });
 });
 

@@ -1,11 +1,32 @@
+import { QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { call, newShop, type Shop, settle } from '../../support/api.js';
+import { createDocumentClient } from '../../../shared/adapters/dynamodb/client.js';
+import { customerPk, identityPk } from '../../../shared/adapters/dynamodb/keys.js';
+import { call, newShop, type Shop, settle, stack, useStackDynamoDb } from '../../support/api.js';
 import { orderPaid, orderPlaced } from '../../support/events.js';
 
 let shop: Shop;
 beforeAll(async () => {
   shop = await newShop();
+  useStackDynamoDb();
 });
+
+/** Every item stored in these partitions (the customer's, the merged one's, the phone's). */
+async function itemsIn(partitions: string[]): Promise<number> {
+  const doc = createDocumentClient();
+  let count = 0;
+  for (const pk of partitions) {
+    const out = await doc.send(
+      new QueryCommand({
+        TableName: stack().tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': pk },
+      }),
+    );
+    count += out.Count ?? 0;
+  }
+  return count;
+}
 
 describe('/v1/customers/{id}', () => {
   it('stores traits with phone in E.164 and email normalised', async () => {
@@ -57,7 +78,25 @@ describe('/v1/customers/{id}', () => {
   });
 
   it('erases a customer: PII and events gone, the id free again', async () => {
+    const partitions = [
+      customerPk(shop.shopId, 'mei'),
+      customerPk(shop.shopId, 'wechat-771'),
+      identityPk(shop.shopId, 'phone:+8613912345678'),
+    ];
+    // Profiles, events, the merge record and the phone's link are there before.
+    expect(await itemsIn(partitions)).toBeGreaterThanOrEqual(6);
     expect((await call(shop, 'DELETE', '/v1/customers/mei')).status).toBe(204);
+    expect(await itemsIn(partitions)).toBe(0);
+    const tombstones = await createDocumentClient().send(
+      new ScanCommand({
+        TableName: stack().tableName,
+        FilterExpression: 'begins_with(pk, :p)',
+        ExpressionAttributeValues: { ':p': `SHOP#${shop.shopId}#TOMBSTONE#` },
+      }),
+    );
+    // What reports need survives without the person: two paid orders, 80 spent (minor units inside).
+    expect(tombstones.Items).toEqual([expect.objectContaining({ paidOrderCount: 2, totalSpend: 8000 })]);
+    expect(JSON.stringify(tombstones.Items)).not.toMatch(/mei|wechat|8613912345678/i);
     expect((await call(shop, 'GET', '/v1/customers/mei')).status).toBe(404);
     expect((await call(shop, 'GET', '/v1/customers/wechat-771')).status).toBe(404);
     // A new customer may take the phone: no identity of the erased one is left behind.

@@ -101,8 +101,15 @@ describe('POST /v1/events', () => {
   });
 
   it("never shows one shop another shop's customer", async () => {
+    // The shop that owns alice sees her; the other shop, with a valid key of its own, does not.
+    expect((await call(shop, 'GET', '/v1/customers/alice')).status).toBe(200);
     expect((await call(other, 'GET', '/v1/customers/alice')).status).toBe(404);
     expect((await call(other, 'DELETE', '/v1/customers/alice')).status).toBe(404);
+    // Its own alice is another customer: writing her leaves the first shop's alice as she was.
+    const before = (await call(shop, 'GET', '/v1/customers/alice')).body;
+    expect((await call(other, 'PUT', '/v1/customers/alice', { name: 'Another Alice' })).status).toBe(200);
+    expect((await call(other, 'GET', '/v1/customers/alice')).body.traits).toEqual({ name: 'Another Alice' });
+    expect((await call(shop, 'GET', '/v1/customers/alice')).body).toEqual(before);
     expect((await call(shop, 'GET', '/v1/customers/nobody')).status).toBe(404);
   });
 
