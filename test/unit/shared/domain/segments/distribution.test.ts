@@ -39,12 +39,15 @@ describe('quintile scores', () => {
 
   it('puts a fifth of distinct values (± 1) in each score', () => {
     fc.assert(
-      fc.property(fc.uniqueArray(fc.double({ noNaN: true, noDefaultInfinity: true }), { minLength: 5, maxLength: 500 }), (values) => {
-        const s = scores(values);
-        for (let k = 1; k <= 5; k++) {
-          expect(Math.abs(s.filter((x) => x === k).length - values.length / 5)).toBeLessThanOrEqual(1);
-        }
-      }),
+      fc.property(
+        fc.uniqueArray(fc.double({ noNaN: true, noDefaultInfinity: true }), { minLength: 5, maxLength: 500 }),
+        (values) => {
+          const s = scores(values);
+          for (let k = 1; k <= 5; k++) {
+            expect(Math.abs(s.filter((x) => x === k).length - values.length / 5)).toBeLessThanOrEqual(1);
+          }
+        },
+      ),
     );
   });
 

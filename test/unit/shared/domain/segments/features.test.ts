@@ -15,8 +15,11 @@ import {
 import { buyer, customer, daysAgo, now } from './customer.js';
 
 const nowMs = now.getTime();
-const stage = (c: ReturnType<typeof customer>, shopInterval: number | null = 40, pAlive: number | null = null) =>
-  lifecycleStage(c, shopInterval, defaultLifecycle, nowMs, pAlive);
+const stage = (
+  c: ReturnType<typeof customer>,
+  shopInterval: number | null = 40,
+  pAlive: number | null = null,
+) => lifecycleStage(c, shopInterval, defaultLifecycle, nowMs, pAlive);
 
 describe('RFM cells', () => {
   it.each([
@@ -95,7 +98,8 @@ describe('lifecycle stage', () => {
 });
 
 describe('activity level', () => {
-  const level = (over: Parameters<typeof customer>[0]) => activityLevel(customer(over), defaultActivity, nowMs);
+  const level = (over: Parameters<typeof customer>[0]) =>
+    activityLevel(customer(over), defaultActivity, nowMs);
   it('is active when seen lately and often, warm when seen within 90 days, else dormant', () => {
     expect(level({ lastSeenAt: daysAgo(2), recentContacts: 3 })).toBe('active');
     expect(level({ lastSeenAt: daysAgo(2), recentContacts: 1 })).toBe('warm');
