@@ -65,11 +65,7 @@ async function writeOrders(
   file: string,
   count: number,
 ): Promise<{ customers: number; oneTimers: number; sample: OrderRow[] }> {
-  let seed = 12345;
-  const rnd = () => {
-    seed = (seed * 1103515245 + 12345) % 2147483648;
-    return seed / 2147483648;
-  };
+  const rnd = mulberry32(12345);
   const out = createWriteStream(file);
   const population = Math.max(1, Math.floor(count / 1.5));
   const startMs = Date.now() - (3 * 365 + 30) * 86_400_000;
@@ -103,6 +99,18 @@ async function writeOrders(
   out.end();
   await once(out, 'finish');
   return { customers: seen.size, oneTimers: [...seen.values()].filter((n) => n === 1).length, sample };
+}
+
+/** mulberry32: a small seeded generator that stays exact in double arithmetic (an LCG on 2^31 does not). */
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
 }
 
 /** An order row as the events a shop sends through the API, with ids of its own. */

@@ -2,6 +2,7 @@ import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { type DynamoDBDocumentClient, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { AppliedEvents } from '../../domain/customers/applied.js';
 import type { CommitPlan, StoredProfile } from '../../domain/customers/change.js';
+import type { StoredEvent } from '../../domain/customers/events.js';
 import type { Activity, ArchivedOrder, OrderFacts, Profile } from '../../domain/customers/profile.js';
 import type { CommitResult, ProfileStore } from '../../ports/customers/profile-store.js';
 import { batchGet, batchPut, isConditionFailure } from './batch.js';
@@ -17,16 +18,18 @@ type TransactItem = NonNullable<
  * deflated JSON attribute: they are read and written whole, never queried, and compressed they
  * keep the item, and so every write of it, near one write unit.
  */
-function packState(activity: Activity, applied: AppliedEvents): Uint8Array {
-  return deflateRawSync(JSON.stringify({ activity, applied }));
+function packState(activity: Activity, applied: AppliedEvents, outbox: StoredEvent[]): Uint8Array {
+  return deflateRawSync(
+    JSON.stringify(outbox.length > 0 ? { activity, applied, outbox } : { activity, applied }),
+  );
 }
 
-function unpackState(state: unknown): { activity: Activity; applied: AppliedEvents } {
+function unpackState(state: unknown): { activity: Activity; applied: AppliedEvents; outbox?: StoredEvent[] } {
   return JSON.parse(inflateRawSync(state as Uint8Array).toString('utf8'));
 }
 
 export function profileFromItem(item: Record<string, unknown>): StoredProfile {
-  const { activity, applied } = unpackState(item.state);
+  const { activity, applied, outbox } = unpackState(item.state);
   const profile: Profile = {
     shopId: item.shopId as string,
     customerId: item.customerId as string,
@@ -43,6 +46,7 @@ export function profileFromItem(item: Record<string, unknown>): StoredProfile {
     identities: (item.identities ?? []) as string[],
     mergedInto: item.mergedInto as string | undefined,
     applied,
+    outbox: outbox ?? [],
   };
 }
 
@@ -67,7 +71,7 @@ export function profileItem(
     identities: stored.identities.length > 0 ? stored.identities : undefined,
     version: stored.version,
     mergedInto: stored.mergedInto,
-    state: packState(profile.activity, stored.applied),
+    state: packState(profile.activity, stored.applied, stored.outbox),
     updatedAt,
   };
 }
@@ -134,16 +138,17 @@ export class DynamoProfileStore implements ProfileStore {
   /**
    * Most commits are one conditional put of the profile. Links to identities the customer did not
    * have yet go first, each conditional on being free (or the customer's, or an orphan's); orders moved
-   * out go first too, as plain puts: until the profile is written they are copies nobody reads. Merges,
-   * late changes to archived orders and emitted events need several items to change at once: those
-   * commits are one transaction.
+   * out go first too, as plain puts: until the profile is written they are copies nobody reads. Emitted
+   * events follow the profile, which keeps them in its outbox until the next commit writes them again.
+   * Merges and late changes to archived orders need several items to change at once: those commits
+   * are one transaction.
    */
   async commit(plan: CommitPlan): Promise<CommitResult> {
     const { profile } = plan;
     const now = this.clock().toISOString();
     const version = (plan.expectedVersion ?? 0) + 1;
     const item = profileItem(
-      { profile, version, identities: plan.identities, applied: plan.applied },
+      { profile, version, identities: plan.identities, applied: plan.applied, outbox: plan.emitted },
       plan.stats.averageOrderValue,
       now,
     );
@@ -165,12 +170,23 @@ export class DynamoProfileStore implements ProfileStore {
       ExpressionAttributeValues: Object.fromEntries(plan.identityHolders.map((o, i) => [`:o${i}`, o])),
     }));
     try {
+      // What the last change emitted is written again, in case that change died before writing it.
+      const flushed = plan.flush.map((e) => eventItem(e));
       if (!plan.atomic) {
-        if (archived.length > 0) await batchPut(this.doc, this.tableName, archived);
+        if (archived.length + flushed.length > 0)
+          await batchPut(this.doc, this.tableName, [...flushed, ...archived]);
         await Promise.all(identityPuts.map((p) => this.doc.send(new PutCommand(p))));
         await this.doc.send(new PutCommand(put));
+        // Emitted after the profile that records them (its outbox): one write each, no transaction.
+        if (plan.emitted.length > 0)
+          await batchPut(
+            this.doc,
+            this.tableName,
+            plan.emitted.map((e) => eventItem(e)),
+          );
         return { status: 'committed' };
       }
+      if (flushed.length > 0) await batchPut(this.doc, this.tableName, flushed);
       const items: TransactItem[] = [{ Put: put }, ...identityPuts.map((p) => ({ Put: p }))];
       for (const merged of plan.merged) {
         items.push(
@@ -202,13 +218,7 @@ export class DynamoProfileStore implements ProfileStore {
         );
       }
       for (const event of plan.emitted)
-        items.push({
-          Put: {
-            TableName: this.tableName,
-            Item: eventItem(event),
-            ConditionExpression: 'attribute_not_exists(pk)',
-          },
-        });
+        items.push({ Put: { TableName: this.tableName, Item: eventItem(event) } });
       // Orders moved out are plain copies until the profile says so; only a late change must go with it.
       const inside = archived.slice(0, maxTransactItems - items.length);
       const before = archived.slice(inside.length);

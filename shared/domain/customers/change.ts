@@ -4,6 +4,7 @@ import type { StoredEvent } from './events.js';
 import { derivedCustomerId, type IdentityKey, identityKey } from './identity.js';
 import {
   type ArchivedOrder,
+  additiveEventTypes,
   applyEvents,
   mergeProfiles,
   newProfile,
@@ -30,6 +31,11 @@ export interface StoredProfile {
   mergedInto?: string;
   /** Events already in this profile (see applied.ts). */
   applied: AppliedEvents;
+  /**
+   * Events the last change emitted: written after the profile, and written again (the same items) by
+   * the next change, so a crash between the two writes loses none.
+   */
+  outbox: StoredEvent[];
 }
 
 export interface CustomerChange {
@@ -38,6 +44,8 @@ export interface CustomerChange {
   identities: IdentityKey[];
   events: StoredEvent[];
   patchTraits?: (traits: Traits) => Traits;
+  /** False for history (an import): the tier is set as it stands, with no tier_changed to act on. */
+  emit?: boolean;
 }
 
 /** What the store knows of the customers a change names. */
@@ -118,13 +126,15 @@ export interface CommitPlan {
   merged: Array<{ customerId: string; expectedVersion: number }>;
   /** Orders to write as items of their own (moved out, or changed by a late event). */
   archivedOrders: ArchivedOrder[];
-  /** True when the change must be written at once (merges, a changed archived order, emitted events). */
+  /** True when the change must be written at once (merges, a changed archived order). */
   atomic: boolean;
   applied: AppliedEvents;
   /** The change's events that were not in the profile yet, now applied. */
   appliedEvents: StoredEvent[];
-  /** Events huitou emits as part of this change (tier_changed). */
+  /** Events huitou emits as part of this change (tier_changed): the profile's outbox after it. */
   emitted: StoredEvent[];
+  /** The outbox of the profile as it was read: written again before the profile, in case they were lost. */
+  flush: StoredEvent[];
   /** False when there is nothing to write (every event was applied before). */
   changed: boolean;
 }
@@ -164,7 +174,7 @@ export function decideChange(
 
   const expectedVersion = survivor?.version ?? null;
   const emitted: StoredEvent[] = [];
-  if (profile.tier !== null && profile.tier !== before) {
+  if (change.emit !== false && profile.tier !== null && profile.tier !== before) {
     const at =
       events
         .map((e) => e.occurredAt)
@@ -192,15 +202,24 @@ export function decideChange(
     identityHolders: [survivorId, ...mergedIds, ...orphans],
     merged,
     archivedOrders,
-    atomic: merged.length > 0 || result.changedArchive || emitted.length > 0,
-    applied: recordApplied(applied, [...events.map((e) => e.id), ...emitted.map((e) => e.id)], now),
+    atomic: merged.length > 0 || result.changedArchive,
+    // Only events that add up are remembered: the rest set facts that applying them again leaves as they are.
+    applied: recordApplied(
+      applied,
+      events.filter((e) => additiveEventTypes.has(e.type)).map((e) => e.id),
+      now,
+    ),
     appliedEvents: events,
     emitted,
+    flush: survivor?.outbox ?? [],
+    // A replay of events the profile holds already changes nothing, and writes nothing.
     changed:
       !survivor ||
-      events.length > 0 ||
       Boolean(change.patchTraits) ||
       merged.length > 0 ||
-      newIdentities.length > 0,
+      newIdentities.length > 0 ||
+      emitted.length > 0 ||
+      JSON.stringify([profile.activity, profile.traits, profile.tier]) !==
+        JSON.stringify([survivor.profile.activity, survivor.profile.traits, survivor.profile.tier]),
   };
 }

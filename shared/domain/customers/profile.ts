@@ -179,6 +179,17 @@ export function newProfile(shopId: string, customerId: string, createdAt: string
   };
 }
 
+/**
+ * Events whose effect adds up (a count): applied twice, they would count twice. Every other event
+ * sets facts by id (orders, payments, refunds) or by time (last seen, the cart, consent), which
+ * applying again leaves as they are; only these need to be remembered as applied.
+ */
+export const additiveEventTypes: ReadonlySet<StoredEvent['type']> = new Set([
+  'page_viewed',
+  'review_posted',
+  'complaint_filed',
+]);
+
 /** Events a customer did themselves; these move lastSeenAt. */
 const customerActions: ReadonlySet<StoredEvent['type']> = new Set([
   'signed_up',

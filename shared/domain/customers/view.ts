@@ -1,26 +1,14 @@
 import type { StoredEvent } from './events.js';
 import { fromMinorUnits } from './money.js';
-import { type Cart, type Profile, summarize, type Traits } from './profile.js';
+import { type Cart, type Profile, type ProfileStats, summarize, type Traits } from './profile.js';
 
 /** A customer as the API shows it: money in the shop's currency units, as it came in. */
 export interface CustomerView {
   customerId: string;
   createdAt: string;
   traits: Traits;
-  stats: {
-    paidOrderCount: number;
-    totalSpend: number;
-    averageOrderValue: number;
-    firstOrderAt: string | null;
-    lastOrderAt: string | null;
-    purchaseDays: number;
-    orderIntervalsDays: number[];
-    medianOrderIntervalDays: number | null;
-    lastSeenAt: string | null;
-    unpaidOrderIds: string[];
-    couponsUsed: Record<string, number>;
-    discountedOrderCount: number;
-  };
+  /** The profile's stats, with totalSpend and averageOrderValue in currency units. */
+  stats: ProfileStats;
   tier: string | null;
   segments: string[];
   mergedFrom: string[];

@@ -98,6 +98,7 @@ function combine(changes: CustomerChange[]): CustomerChange {
     events: changes.flatMap((c) => c.events),
     patchTraits:
       patches.length > 0 ? (traits: Traits) => patches.reduce((t, patch) => patch(t), traits) : undefined,
+    emit: changes.some((c) => c.emit !== false),
   };
 }
 

@@ -125,10 +125,13 @@ async function applyChunk(
       identities: identitiesOf({ phone: traits.phone, email: traits.email }),
       events: [],
       patchTraits: (current: Traits) => ({ ...current, ...present }),
+      emit: false,
     };
   });
-  const first = [...traitChanges, ...changesOf(events.filter((e) => e.customerId))];
-  const later = changesOf(events.filter((e) => !e.customerId));
+  // History sets each tier as it stands: no tier_changed for journeys to greet old customers with.
+  const historical = (changes: CustomerChange[]) => changes.map((c) => ({ ...c, emit: false }));
+  const first = [...traitChanges, ...historical(changesOf(events.filter((e) => e.customerId)))];
+  const later = historical(changesOf(events.filter((e) => !e.customerId)));
   for (const changes of [first, later]) {
     if (changes.length === 0) continue;
     const failed = (await changeCustomers(deps, settings, changes)).find((o) => !o.ok);

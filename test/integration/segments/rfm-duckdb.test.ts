@@ -3,11 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { demoShop } from '../../../infra/local/demo-shop.js';
 import { chunk } from '../../../shared/domain/collections.js';
 import type { StoredEvent } from '../../../shared/domain/customers/events.js';
+import { normalizeBatch } from '../../../shared/domain/customers/normalize.js';
 import { applyEvents, newProfile } from '../../../shared/domain/customers/profile.js';
 import { refreshShop } from '../../../shared/domain/segments/engine.js';
 import { customerInputOf } from '../../../shared/domain/segments/features.js';
 import { defaultShopSettings } from '../../../shared/domain/shops/shop.js';
-import { normalizeBatch } from '../../../shared/use-cases/customers/ingest-events.js';
 import { rfmLifecycleSql } from '../../bench/support/rfm-sql.js';
 
 /**

@@ -111,6 +111,7 @@ export class FakeProfileStore implements ProfileStore {
           version: (plan.expectedVersion ?? 0) + 1,
           identities: plan.identities,
           applied: plan.applied,
+          outbox: plan.emitted,
         },
       });
     const writeLink = (identity: string) =>
@@ -123,8 +124,12 @@ export class FakeProfileStore implements ProfileStore {
         facts: order.facts,
       });
 
+    const writeEvent = (event: StoredEvent) => this.table.put(eventKey(event), { type: 'event', event });
+    // The outbox of the profile as read is written again first, as the adapter does.
+    plan.flush.forEach(writeEvent);
     if (!plan.atomic) {
-      // Archived copies first, then each link on its own condition, then the profile on its own.
+      // Archived copies first, then each link on its own condition, then the profile on its own,
+      // then what it emitted.
       plan.archivedOrders.forEach(writeArchived);
       let linked = true;
       for (const identity of plan.newIdentities) {
@@ -133,6 +138,7 @@ export class FakeProfileStore implements ProfileStore {
       }
       if (!linked || !profileFree) return { status: 'conflict' };
       writeProfile();
+      plan.emitted.forEach(writeEvent);
       this.commits.push(copy(plan));
       return { status: 'committed' };
     }
@@ -141,13 +147,11 @@ export class FakeProfileStore implements ProfileStore {
       const other = this.table.get(keys.customer(shopId, m.customerId), 'profile')?.stored;
       return other?.version === m.expectedVersion && !other.mergedInto;
     });
-    const emittedFree = plan.emitted.every((e) => !this.table.has(eventKey(e)));
     // Archived orders past the transaction's limit go first as plain puts, whatever follows.
     const itemsBefore = 1 + plan.newIdentities.length + 2 * plan.merged.length + plan.emitted.length;
     const inside = plan.archivedOrders.slice(0, Math.max(0, maxTransactItems - itemsBefore));
     plan.archivedOrders.slice(inside.length).forEach(writeArchived);
-    if (!profileFree || !plan.newIdentities.every(linkFree) || !mergedOk || !emittedFree)
-      return { status: 'conflict' };
+    if (!profileFree || !plan.newIdentities.every(linkFree) || !mergedOk) return { status: 'conflict' };
     writeProfile();
     plan.newIdentities.forEach(writeLink);
     for (const m of plan.merged) {
@@ -163,7 +167,7 @@ export class FakeProfileStore implements ProfileStore {
         at: now,
       });
     }
-    for (const event of plan.emitted) this.table.put(eventKey(event), { type: 'event', event });
+    plan.emitted.forEach(writeEvent);
     inside.forEach(writeArchived);
     this.commits.push(copy(plan));
     return { status: 'committed' };

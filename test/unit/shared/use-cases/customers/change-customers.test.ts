@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { keys } from '../../../../../shared/adapters/dynamodb/keys.js';
+import { normalizeBatch } from '../../../../../shared/domain/customers/normalize.js';
 import { ValidationError } from '../../../../../shared/domain/errors.js';
+import { changesOf } from '../../../../../shared/use-cases/customers/apply-events.js';
+import { changeCustomers } from '../../../../../shared/use-cases/customers/change-customers.js';
 import { putCustomer } from '../../../../../shared/use-cases/customers/put-customer.js';
 import { customersWorld } from '../../../../support/customers.js';
 import { bounced, paidOrder, viewed } from '../../../../support/shop-events.js';
@@ -50,12 +54,42 @@ describe('a customer changing tier', () => {
     expect(tierChanges(world)).toHaveLength(1);
   });
 
-  it('writes the tier change together with the profile, in one atomic commit', async () => {
+  it('keeps a tier change in the profile until the next commit writes it again, so a crash loses none', async () => {
     const world = customersWorld();
     await world.apply([viewed(alice, 'puer', '2026-08-01T10:00:00Z')]);
-    expect(world.profiles.commits.at(-1)?.atomic).toBe(false);
     await world.apply(paidOrder(alice, 'a1', 2_600, '2026-09-01T10:00:00Z'));
-    expect(world.profiles.commits.at(-1)).toMatchObject({ atomic: true, expectedVersion: 1 });
+    // No transaction: the profile (with the event in its outbox) and then the event, one write each.
+    expect(world.profiles.commits.at(-1)).toMatchObject({ atomic: false, expectedVersion: 1 });
+    const [emitted] = tierChanges(world);
+    expect(emitted?.id).toBe('tier_changed:alice:2');
+    // The container died after the profile, before the event: the next change of alice writes it.
+    const eventKey = keys.event(
+      'tea',
+      { customerId: 'alice' },
+      emitted?.occurredAt as string,
+      emitted?.id as string,
+    );
+    world.table.delete(eventKey);
+    expect(tierChanges(world)).toEqual([]);
+    await world.apply([viewed(alice, 'oolong', '2026-09-05T10:00:00Z')]);
+    expect(tierChanges(world)).toEqual([emitted]);
+  });
+
+  it('sets the tier of imported history without a tier_changed to greet old customers with', async () => {
+    const world = customersWorld();
+    const events = normalizeBatch(
+      paidOrder(alice, 'a1', 2_600, '2026-09-01T10:00:00Z'),
+      world.settings,
+      world.clock.now(),
+      () => [],
+    );
+    await changeCustomers(
+      world.deps,
+      world.settings,
+      changesOf(events).map((c) => ({ ...c, emit: false })),
+    );
+    expect((await world.customer('alice')).tier).toBe('senior');
+    expect(tierChanges(world)).toEqual([]);
   });
 });
 
