@@ -3,8 +3,17 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     projects: [
-      { test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
-      { test: { name: 'infra', include: ['test/infra/**/*.test.ts'], testTimeout: 120_000 } },
+      // Fast on any machine, but never failed for being slow on a loaded one.
+      { test: { name: 'unit', include: ['test/unit/**/*.test.ts'], testTimeout: 120_000 } },
+      // Synthesising the app (bundling every function) takes what a loaded machine takes: no short bound.
+      {
+        test: {
+          name: 'infra',
+          include: ['test/infra/**/*.test.ts'],
+          testTimeout: 300_000,
+          hookTimeout: 600_000,
+        },
+      },
       {
         test: {
           name: 'integration',
@@ -13,8 +22,8 @@ export default defineConfig({
           globalSetup: ['test/support/local-stack.ts'],
           // The local clock is shared by the stack: files take turns.
           fileParallelism: false,
-          testTimeout: 60_000,
-          hookTimeout: 120_000,
+          testTimeout: 300_000,
+          hookTimeout: 600_000,
         },
       },
     ],

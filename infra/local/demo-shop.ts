@@ -10,6 +10,8 @@
  * carts are left behind; tea sells in spring (new harvest) and before the holidays.
  */
 
+import { seededRandom } from './seeded-random.js';
+
 export interface DemoShopOptions {
   seed: number;
   customers: number;
@@ -41,18 +43,6 @@ export interface DemoShop {
   customers: DemoCustomerRow[];
   /** In time order. */
   events: DemoEventRow[];
-}
-
-/** mulberry32: small, fast and good enough to make plausible data; not for anything secret. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const catalog = [
@@ -229,7 +219,7 @@ function demand(ms: number): number {
 
 /** The demo shop for `options`: the same options always give the same rows. */
 export function demoShop(options: DemoShopOptions): DemoShop {
-  const rnd = random(options.seed);
+  const rnd = seededRandom(options.seed);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(rnd() * list.length)] as T;
   const between = (lo: number, hi: number) => lo + rnd() * (hi - lo);
   const chance = (p: number) => rnd() < p;

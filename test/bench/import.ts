@@ -3,6 +3,7 @@ import { createReadStream, createWriteStream, mkdtempSync, rmSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
+import { seededRandom } from '../../infra/local/seeded-random.js';
 import { eventItem } from '../../shared/adapters/dynamodb/event-store.js';
 import { importDeps } from '../../shared/adapters/dynamodb/import-deps.js';
 import { importRows } from '../../shared/adapters/files/import-rows.js';
@@ -65,7 +66,7 @@ async function writeOrders(
   file: string,
   count: number,
 ): Promise<{ customers: number; oneTimers: number; sample: OrderRow[] }> {
-  const rnd = mulberry32(12345);
+  const rnd = seededRandom(12345);
   const out = createWriteStream(file);
   const population = Math.max(1, Math.floor(count / 1.5));
   const startMs = Date.now() - (3 * 365 + 30) * 86_400_000;
@@ -80,7 +81,8 @@ async function writeOrders(
     const row: OrderRow = {
       orderId: `B${i}`,
       customerId: `bc${customer}`,
-      phone: `+861380000${String(customer).padStart(4, '0').slice(-4)}${String(customer).length}`,
+      // One mobile number per customer (a shared number would merge customers, as it should).
+      phone: `+86139${String(customer).padStart(8, '0')}`,
       placedAt: new Date(placed).toISOString(),
       ...(paid ? { paidAt: new Date(placed + 120_000).toISOString() } : {}),
       total,
@@ -99,18 +101,6 @@ async function writeOrders(
   out.end();
   await once(out, 'finish');
   return { customers: seen.size, oneTimers: [...seen.values()].filter((n) => n === 1).length, sample };
-}
-
-/** mulberry32: a small seeded generator that stays exact in double arithmetic (an LCG on 2^31 does not). */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** An order row as the events a shop sends through the API, with ids of its own. */

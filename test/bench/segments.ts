@@ -7,6 +7,7 @@
 
 import { pathToFileURL } from 'node:url';
 import { DuckDBInstance } from '@duckdb/node-api';
+import { seededRandom } from '../../infra/local/seeded-random.js';
 import { refreshShop } from '../../shared/domain/segments/engine.js';
 import { type CustomerInput, dayMs } from '../../shared/domain/segments/features.js';
 import type { SegmentDefinition } from '../../shared/domain/segments/rules.js';
@@ -14,23 +15,11 @@ import { rfmLifecycleSql } from './support/rfm-sql.js';
 
 const now = new Date('2026-11-23T00:00:00.000Z');
 
-/** mulberry32, seeded: the same customers on every run. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const none: readonly string[] = [];
 
 /** A shop's customers: a fifth never bought, most buyers once, a long tail of regulars. */
 export function syntheticCustomers(count: number, seed = 2026): CustomerInput[] {
-  const rnd = random(seed);
+  const rnd = seededRandom(seed);
   const nowMs = now.getTime();
   const out: CustomerInput[] = new Array(count);
   for (let i = 0; i < count; i++) {
