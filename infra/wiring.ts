@@ -44,7 +44,7 @@ export interface TableDefinition {
  * - byValue: every live customer of a shop, spread over shards and ordered by average order value
  *   band, so the nightly refresh reads a shop's customers in parallel and audiences such as "AOV in
  *   [60, 80)" read in proportion to what they return. Keys only: an entry is written when a customer
- *   is created and rewritten only when the value leaves its 10% band (keys.ts).
+ *   is created and rewritten only when the value leaves its 20% band (keys.ts).
  */
 export const dataTable: TableDefinition = {
   id: 'Data',

@@ -91,11 +91,11 @@ export const keys = {
 };
 
 /**
- * Average order value in bands 10% wide (band 0: no paid order yet): a customer's index entry moves
+ * Average order value in bands 20% wide (band 0: no paid order yet): a customer's index entry moves
  * only when the value leaves its band, not on every order, and "AOV in [60, 80)" reads the bands
  * that overlap the range, at most one band more than it returns at each end.
  */
-const bandRatio = Math.log(1.1);
+const bandRatio = Math.log(1.2);
 export function valueBand(averageOrderValueMinor: number): number {
   return averageOrderValueMinor < 1 ? 0 : Math.floor(Math.log(averageOrderValueMinor) / bandRatio) + 1;
 }

@@ -29,8 +29,8 @@ export interface ImportOptions {
 }
 
 const maxIssuesReported = 100;
-/** About 20 MB of rows in memory: a customer's rows in one chunk cost one write of its profile. */
-export const defaultChunkRows = 20_000;
+/** About 50 MB of rows in memory: a customer's rows in one chunk cost one write of its profile. */
+export const defaultChunkRows = 50_000;
 
 /**
  * Primary course: read the rows twice. The first pass validates every row and writes nothing if any
