@@ -46,12 +46,36 @@ describe('importing a shop history', () => {
   it('stores the events marked as applied, so the stream does not apply them again', async () => {
     const world = customersWorld();
     await run(world, orderRows);
-    const imported = world.events.all('tea').filter((e) => e.event.type !== 'tier_changed');
+    const imported = world.events.all('tea');
     expect(imported.map((e) => e.appliedBy)).toEqual(orderRows.map(() => 'import'));
-    // Only the tier changes the commits emitted reach the stream, and the profiles hold those already.
     const attempts = world.profiles.attempts.length;
     await world.settle();
     expect(world.profiles.attempts.length).toBe(attempts);
+  });
+
+  it('sets tiers as history left them, with no tier_changed to greet old customers with', async () => {
+    const world = customersWorld();
+    await run(world, orderRows);
+    expect((await world.customer('hist-1')).tier).toBe('member');
+    expect(world.events.all('tea').filter((e) => e.event.type === 'tier_changed')).toEqual([]);
+  });
+
+  it('counts browsing older than the shop keeps raw browsing, without storing it', async () => {
+    const world = customersWorld();
+    const view = (id: string, occurredAt: string) => ({
+      id,
+      type: 'page_viewed',
+      occurredAt,
+      customerId: 'browser',
+      properties: { url: 'https://tea.example/p/longjing', sku: 'longjing', category: 'green tea' },
+    });
+    const old = new Date(world.clock.now().getTime() - 400 * 86_400_000).toISOString();
+    const recent = new Date(world.clock.now().getTime() - 2 * 86_400_000).toISOString();
+    await run(world, [view('v-old', old), view('v-recent', recent)]);
+    expect((await world.customer('browser')).viewed.products).toEqual([
+      expect.objectContaining({ sku: 'longjing', count: 2 }),
+    ]);
+    expect(world.events.all('tea').map((e) => e.event.id)).toEqual(['v-recent']);
   });
 
   it('counts nothing twice when the same file is imported again', async () => {
