@@ -4,8 +4,9 @@
  * scripts). Write units are counted as AWS bills them (support/billing-meter.ts), not as DynamoDB
  * Local reports them.
  *
- * Sections: demo (a first `npm start`), intake (end to end against raw writes), import (history).
- * Options: --only demo,intake,import; --events N (intake, default 5000); --rounds N (default 3);
+ * Sections: demo (a first `npm start`), intake (end to end against raw writes), import (history),
+ * segments (the pure refresh engine on 1M customers beside DuckDB), predictions (BG/NBD fit time).
+ * Options: --only demo,intake,import,segments,predictions; --events N (intake, default 5000); --rounds N (default 3);
  * --orders N (import, default 100000); --keep (leave the data directory).
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -13,11 +14,13 @@ import { parseArgs } from 'node:util';
 import { benchDemoFill, demoFillMarkdown } from './demo-fill.js';
 import { benchImport, importMarkdown } from './import.js';
 import { benchIntake, intakeMarkdown } from './intake.js';
+import { benchPredictions } from './predictions.js';
+import { benchSegments } from './segments.js';
 import { log, machine, startBenchStack } from './support/stack.js';
 
 const { values } = parseArgs({
   options: {
-    only: { type: 'string', default: 'demo,intake,import' },
+    only: { type: 'string', default: 'demo,intake,import,segments,predictions' },
     events: { type: 'string', default: '5000' },
     rounds: { type: 'string', default: '3' },
     orders: { type: 'string', default: '100000' },
@@ -73,9 +76,42 @@ if (only.has('intake') || only.has('import')) {
   }
 }
 
+if (only.has('segments')) {
+  // One core: the engine is plain synchronous code in this process.
+  const r = await benchSegments(1_000_000);
+  json.segments = { ...r, measuredAt: new Date().toISOString() };
+  sections.segments = [
+    '## Segment refresh engine',
+    '',
+    `${r.customers.toLocaleString('en')} synthetic customers through the pure refresh engine (RFM scores and cells, lifecycle, activity, gold, price sensitivity, interests and three custom rules) on one core, after a warm-up; the same RFM and lifecycle in DuckDB SQL over the same data, and the two checked identical customer by customer.`,
+    '',
+    '| measure | value |',
+    '|---|---|',
+    `| **engine** (goal ≥ 1,000,000 customers/s) | **${r.customersPerSecond.toLocaleString('en')} customers/s** (${Math.round(r.engineMillis)} ms) |`,
+    `| DuckDB, RFM + lifecycle | ${Math.round(r.duckdbMillis)} ms |`,
+    '',
+  ].join('\n');
+}
+if (only.has('predictions')) {
+  const r = await benchPredictions(100_000);
+  json.predictions = { ...r, measuredAt: new Date().toISOString() };
+  const p = r.params;
+  sections.predictions = [
+    '## Repurchase model fit',
+    '',
+    `BG/NBD and Gamma-Gamma fitted by maximum likelihood (with standard errors) on ${r.customers.toLocaleString('en')} customers simulated from the model, from their order times.`,
+    '',
+    '| measure | value |',
+    '|---|---|',
+    `| **fit time** (goal ≤ 5 s) | **${(r.fitMillis / 1000).toFixed(2)} s** |`,
+    `| fitted r, α (days), a, b | ${p?.r.toFixed(3)}, ${p?.alpha.toFixed(2)}, ${p?.a.toFixed(3)}, ${p?.b.toFixed(3)} (simulated with 0.25, 28, 0.8, 2.5) |`,
+    '',
+  ].join('\n');
+}
+
 json.machine = machine();
 json.markdown = sections;
-const order = ['demo', 'intake', 'import', 'segments', 'journeys', 'sending'];
+const order = ['demo', 'intake', 'import', 'segments', 'predictions', 'journeys', 'sending'];
 const markdown = [
   '# Benchmark results',
   '',
