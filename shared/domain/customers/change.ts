@@ -129,8 +129,6 @@ export interface CommitPlan {
   /** True when the change must be written at once (merges, a changed archived order). */
   atomic: boolean;
   applied: AppliedEvents;
-  /** The change's events that were not in the profile yet, now applied. */
-  appliedEvents: StoredEvent[];
   /** Events huitou emits as part of this change (tier_changed): the profile's outbox after it. */
   emitted: StoredEvent[];
   /** The outbox of the profile as it was read: written again before the profile, in case they were lost. */
@@ -209,7 +207,6 @@ export function decideChange(
       events.filter((e) => additiveEventTypes.has(e.type)).map((e) => e.id),
       now,
     ),
-    appliedEvents: events,
     emitted,
     flush: survivor?.outbox ?? [],
     // A replay of events the profile holds already changes nothing, and writes nothing.

@@ -120,6 +120,11 @@ describe('stream handler', () => {
       totalSpend: 210000,
     });
     expect(twice?.profile.tier).toBe('senior');
+    // The tier change went out through the real store, once, however often its cause was delivered.
+    const timeline = await events.timeline('stream-shop', { customerIds: ['replayed'], identities: [] }, 20);
+    expect(timeline.filter((e) => e.type === 'tier_changed')).toEqual([
+      expect.objectContaining({ properties: { from: null, to: 'senior' } }),
+    ]);
   });
 
   it('loses and doubles nothing when it dies part-way through a batch and the batch is retried', async () => {
