@@ -18,7 +18,7 @@ import type { ShopSettings } from '../../shared/domain/shops/shop.js';
 import { type CredentialScheme, presentedApiKey } from '../../shared/http/credentials.js';
 import { openApiDocument } from '../../shared/http/openapi.js';
 import { httpErrors, json, jsonBody, parseBody } from '../../shared/http/responses.js';
-import { type Route, router } from '../../shared/http/router.js';
+import { router } from '../../shared/http/router.js';
 import { eventBatchSchema } from '../../shared/http/schemas.js';
 import { observability } from '../../shared/observability.js';
 import { eraseCustomer } from '../../shared/use-cases/customers/erase-customer.js';
@@ -27,6 +27,8 @@ import { ingestEvents } from '../../shared/use-cases/customers/ingest-events.js'
 import { putCustomer } from '../../shared/use-cases/customers/put-customer.js';
 import { ingestSegment } from '../../shared/use-cases/intake/ingest-segment.js';
 import { authenticate, enforceRateLimit } from '../../shared/use-cases/shops/api-keys.js';
+import type { ApiDeps, ApiRoute, ShopContext } from './context.js';
+import { segmentRoutes } from './routes/segments.js';
 
 const { logger, metrics, tracer } = observability('api');
 const config = loadConfig();
@@ -54,9 +56,10 @@ function customerId(params: Record<string, string>): string {
   return parsed.data;
 }
 
-type ShopContext = { shop: ShopSettings };
+const deps: ApiDeps = { doc, tableName: config.TABLE_NAME, profiles, eventsFor, clock: now };
 
-const routes: Array<Route<ShopContext>> = [
+// Each context's routes live beside this file (routes/); these are intake and customers.
+const routes: ApiRoute[] = [
   {
     method: 'GET',
     path: '/v1/health',
@@ -112,6 +115,7 @@ const routes: Array<Route<ShopContext>> = [
       return { statusCode: 204 };
     },
   },
+  ...segmentRoutes(deps),
 ];
 
 async function authorize(event: APIGatewayProxyEventV2, credentials: CredentialScheme): Promise<ShopContext> {

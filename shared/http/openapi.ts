@@ -2,8 +2,8 @@ import { z } from 'zod';
 import { shopEventSchema } from '../domain/customers/events.js';
 import { customerIdSchema, traitsSchema } from '../domain/customers/traits.js';
 
-const ref = (kind: 'schemas' | 'responses', name: string) => ({ $ref: `#/components/${kind}/${name}` });
-const jsonOf = (schema: unknown) => ({ 'application/json': { schema } });
+import { jsonOf, ref } from './openapi-parts.js';
+import { segmentPaths, segmentTags } from './openapi-segments.js';
 
 const error = {
   type: 'object',
@@ -126,6 +126,7 @@ export function openApiDocument(): Record<string, unknown> {
       { name: 'meta', description: 'Liveness and this document; no API key' },
       { name: 'intake', description: 'Events, in huitou’s shape or the Segment tracking spec' },
       { name: 'customers', description: 'Customer traits, profiles and erasure' },
+      ...segmentTags,
     ],
     components: {
       securitySchemes: {
@@ -339,6 +340,7 @@ export function openApiDocument(): Record<string, unknown> {
           },
         },
       },
+      ...segmentPaths,
     },
   };
 }

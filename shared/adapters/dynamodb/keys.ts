@@ -17,6 +17,8 @@ export const keyPrefixes = {
   event: 'EV#',
   archivedOrder: 'ORDER#',
   merge: 'MERGE#',
+  segmentDefinition: 'DEF#',
+  refreshPart: 'PART#',
 } as const;
 
 /** Set on events an import applied itself while writing them: the stream handler leaves them be. */
@@ -88,6 +90,30 @@ export const keys = {
     sk: `${shopId}#${stepId}`,
   }),
   send: (shopId: string, sendId: string) => ({ pk: `SHOP#${shopId}#SEND#${sendId}`, sk: 'SEND' }),
+  /** A shop's segment definitions, its repurchase model and its refresh summaries share one partition. */
+  segmentsOfShop: (shopId: string) => `SHOP#${shopId}#SEGMENTS`,
+  segmentDefinition: (shopId: string, segmentId: string) => ({
+    pk: keys.segmentsOfShop(shopId),
+    sk: `${keyPrefixes.segmentDefinition}${segmentId}`,
+  }),
+  shopModel: (shopId: string) => ({ pk: keys.segmentsOfShop(shopId), sk: 'MODEL' }),
+  refreshSummary: (shopId: string, which: 'latest' | 'previous') => ({
+    pk: keys.segmentsOfShop(shopId),
+    sk: `SUMMARY#${which}`,
+  }),
+  /** A segment's members, spread over the customer shards: listing k members reads about k small items. */
+  segmentMembers: (shopId: string, segmentId: string, shard: number) =>
+    `SHOP#${shopId}#SEG#${segmentId}#${shard}`,
+  segmentMember: (shopId: string, segmentId: string, customerId: string) => ({
+    pk: keys.segmentMembers(shopId, segmentId, shardOf(customerId)),
+    sk: customerId,
+  }),
+  /** One fan-out run of the nightly refresh: its state and the parts its workers hand over. */
+  refreshRun: (shopId: string, runId: string) => ({ pk: `SHOP#${shopId}#REFRESH#${runId}`, sk: 'RUN' }),
+  refreshPart: (shopId: string, runId: string, part: string, chunk: number) => ({
+    pk: `SHOP#${shopId}#REFRESH#${runId}`,
+    sk: `PART#${part}#${String(chunk).padStart(4, '0')}`,
+  }),
 };
 
 /**

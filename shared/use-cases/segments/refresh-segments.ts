@@ -31,7 +31,12 @@ export async function refreshShopSegments(
           const next = [...kept, ...timeSegments(stats, now)].sort();
           if (next.join('|') === [...profile.segments].sort().join('|')) continue;
           // A customer who changed meanwhile is left for the stream and the next run.
-          if (await store.setSegments(shop.shopId, profile.customerId, version, next)) changed += 1;
+          const change = {
+            segments: next,
+            joined: next.filter((s) => !profile.segments.includes(s)),
+            left: profile.segments.filter((s) => !next.includes(s)),
+          };
+          if (await store.setMemberships(shop.shopId, profile.customerId, version, change)) changed += 1;
         }
       }
       return { customers, changed };

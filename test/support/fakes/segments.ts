@@ -1,5 +1,10 @@
 import { customerShards, keys, shardOf } from '../../../shared/adapters/dynamodb/keys.js';
-import type { SegmentCandidate, SegmentStore } from '../../../shared/ports/segments/segment-store.js';
+import type {
+  MembershipChange,
+  MembersPage,
+  SegmentCandidate,
+  SegmentStore,
+} from '../../../shared/ports/segments/segment-store.js';
 import { Faults } from './faults.js';
 import type { FakeTable } from './table.js';
 
@@ -10,10 +15,10 @@ import type { FakeTable } from './table.js';
  */
 export class FakeSegmentStore implements SegmentStore {
   readonly shards = customerShards;
-  readonly faults = new Faults<'setSegments'>();
-  /** Every setSegments call: who, and whether it was written. */
+  readonly faults = new Faults<'setMemberships'>();
+  /** Every setMemberships call: who, and whether it was written. */
   readonly writes: Array<{ customerId: string; segments: string[]; written: boolean }> = [];
-  /** Runs before each setSegments: a test's concurrent writer. */
+  /** Runs before each setMemberships: a test's concurrent writer. */
   beforeSetSegments?: (customerId: string) => void | Promise<void>;
 
   constructor(
@@ -39,23 +44,45 @@ export class FakeSegmentStore implements SegmentStore {
     }
   }
 
-  async setSegments(
+  async setMemberships(
     shopId: string,
     customerId: string,
     version: number,
-    segments: string[],
+    change: MembershipChange,
   ): Promise<boolean> {
     await this.beforeSetSegments?.(customerId);
-    this.faults.check('setSegments');
+    this.faults.check('setMemberships');
     const key = keys.customer(shopId, customerId);
     const stored = this.table.get(key, 'profile')?.stored;
     const written = stored?.version === version;
-    if (stored && written)
+    if (stored && written) {
       this.table.put(key, {
         type: 'profile',
-        stored: { ...stored, version: version + 1, profile: { ...stored.profile, segments } },
+        stored: {
+          ...stored,
+          version: version + 1,
+          profile: { ...stored.profile, segments: change.segments },
+        },
       });
-    this.writes.push({ customerId, segments, written });
+      for (const id of change.joined)
+        this.table.put(keys.segmentMember(shopId, id, customerId), { type: 'member' });
+      for (const id of change.left) this.table.delete(keys.segmentMember(shopId, id, customerId));
+    }
+    this.writes.push({ customerId, segments: change.segments, written });
     return written;
+  }
+
+  async membersOf(
+    shopId: string,
+    segmentId: string,
+    page: { limit: number; cursor?: string },
+  ): Promise<MembersPage> {
+    const all = Array.from({ length: this.shards }, (_, shard) =>
+      this.table.query(keys.segmentMembers(shopId, segmentId, shard)).map(({ sk }) => sk),
+    ).flat();
+    const from = page.cursor ? Number(page.cursor) : 0;
+    const customerIds = all.slice(from, from + page.limit);
+    const next = from + page.limit;
+    return next < all.length ? { customerIds, cursor: String(next) } : { customerIds };
   }
 }

@@ -16,7 +16,8 @@ export type Item =
   | { type: 'event'; event: StoredEvent; appliedBy?: string }
   | { type: 'archivedOrder'; customerId: string; orderId: string; facts: OrderFacts }
   | { type: 'merge'; mergedId: string; at: string }
-  | { type: 'tombstone'; tombstone: Tombstone };
+  | { type: 'tombstone'; tombstone: Tombstone }
+  | { type: 'member' };
 
 export interface Key {
   pk: string;

@@ -27,7 +27,11 @@ describe('refreshing time-dependent segments', () => {
   it('writes only the memberships that changed, keeping segments that are not about time', async () => {
     const { world, segments } = await shopWithCustomers();
     const alice = (await world.profiles.getProfiles('tea', ['alice'])).get('alice');
-    await segments.setSegments('tea', 'alice', alice?.version ?? 0, ['tag:tea-lover']);
+    await segments.setMemberships('tea', 'alice', alice?.version ?? 0, {
+      segments: ['tag:tea-lover'],
+      joined: ['tag:tea-lover'],
+      left: [],
+    });
 
     expect(await refreshShopSegments(segments, world.settings, world.clock.now())).toEqual({
       shopId: 'tea',
