@@ -71,7 +71,15 @@ export const dataTable: TableDefinition = {
 
 export const tables = [dataTable];
 
-export type FunctionName = 'api' | 'admin' | 'import' | 'stream' | 'segmentRefresh' | 'dueSteps' | 'sender';
+export type FunctionName =
+  | 'api'
+  | 'admin'
+  | 'import'
+  | 'stream'
+  | 'segmentRefresh'
+  | 'segmentRefreshWorker'
+  | 'dueSteps'
+  | 'sender';
 
 export interface StreamTrigger {
   kind: 'dynamodbStream';
@@ -109,7 +117,7 @@ export interface ScheduleTrigger {
 
 export interface QueueTrigger {
   kind: 'sqs';
-  queue: 'send' | 'import';
+  queue: 'send' | 'import' | 'refresh';
   batchSize: number;
 }
 
@@ -118,6 +126,8 @@ export type Trigger = StreamTrigger | HttpTrigger | ScheduleTrigger | QueueTrigg
 export type Grant =
   | { kind: 'table'; table: TableDefinition; access: 'read' | 'readWrite' }
   | { kind: 'sendQueue' }
+  /** Queue the shards of a segment refresh. */
+  | { kind: 'refreshQueue' }
   /** Read uploads and write reports in the import bucket, and queue an import's continuation. */
   | { kind: 'importBucket' }
   | { kind: 'sesSend' }
@@ -139,6 +149,7 @@ export interface GrantValues {
   tableName: (table: TableDefinition) => string;
   sendQueueUrl: string;
   importQueueUrl: string;
+  refreshQueueUrl: string;
   senderEmail: string;
   sesConfigurationSet: string;
 }
@@ -150,6 +161,8 @@ function grantEnv(grant: Grant, values: GrantValues): Record<string, string> {
       return { [grant.table.envVar]: values.tableName(grant.table) };
     case 'sendQueue':
       return { [envNames.sendQueueUrl]: values.sendQueueUrl };
+    case 'refreshQueue':
+      return { [envNames.refreshQueueUrl]: values.refreshQueueUrl };
     case 'importBucket':
       // Bucket and key come in each message (S3 notifications); only the continuation queue is named.
       return { [envNames.importQueueUrl]: values.importQueueUrl };
@@ -217,11 +230,21 @@ export const functions: FunctionDefinition[] = [
   {
     name: 'segmentRefresh',
     entry: 'functions/segment-refresh/handler.ts',
-    description: 'Nightly refresh of time-dependent segments for every shop at its 02:00',
-    timeoutSeconds: 900,
-    memoryMb: 1024,
+    description: 'Starts the nightly segment refresh of every shop at its 02:00: a task per shard',
+    timeoutSeconds: 60,
+    memoryMb: 256,
     trigger: { kind: 'schedule', name: 'segment-refresh', everyMinutes: 60 },
-    grants: [{ kind: 'table', table: dataTable, access: 'readWrite' }],
+    grants: [{ kind: 'table', table: dataTable, access: 'readWrite' }, { kind: 'refreshQueue' }],
+  },
+  {
+    name: 'segmentRefreshWorker',
+    entry: 'functions/segment-refresh-worker/handler.ts',
+    description: 'Runs one shard of a segment refresh: sketch, or apply and write changed memberships',
+    timeoutSeconds: 900,
+    // A shard of a 10-million-customer shop: 625,000 customers' inputs and the shop's distributions.
+    memoryMb: 3008,
+    trigger: { kind: 'sqs', queue: 'refresh', batchSize: 1 },
+    grants: [{ kind: 'table', table: dataTable, access: 'readWrite' }, { kind: 'refreshQueue' }],
   },
   {
     name: 'dueSteps',

@@ -8,6 +8,7 @@ const envSchema = z.object({
   [envNames.senderEmail]: z.string().min(3).optional(),
   [envNames.sesConfigurationSet]: z.string().min(1).optional(),
   [envNames.importQueueUrl]: z.string().min(1).optional(),
+  [envNames.refreshQueueUrl]: z.string().min(1).optional(),
 });
 
 export type Config = z.infer<typeof envSchema>;

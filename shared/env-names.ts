@@ -9,6 +9,8 @@ export const envNames = {
   sendQueueUrl: 'SEND_QUEUE_URL',
   /** The import function's own queue, for continuations of long files. */
   importQueueUrl: 'IMPORT_QUEUE_URL',
+  /** Where a segment refresh queues its shards' tasks. */
+  refreshQueueUrl: 'REFRESH_QUEUE_URL',
   senderEmail: 'SENDER_EMAIL',
   sesConfigurationSet: 'SES_CONFIGURATION_SET',
 } as const;

@@ -279,6 +279,7 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
       tableName: localTableName,
       sendQueueUrl: `${controlUrl}/sqs/send`,
       importQueueUrl: `${controlUrl}/sqs/import`,
+      refreshQueueUrl: `${controlUrl}/sqs/refresh`,
       senderEmail: 'care@demo-shop.local',
       sesConfigurationSet: 'huitou-local',
     };

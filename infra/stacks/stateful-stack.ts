@@ -9,7 +9,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { type TableDefinition, tables } from '../wiring.js';
+import { type QueueTrigger, type TableDefinition, tables } from '../wiring.js';
 
 /**
  * The import bucket's name follows the account and region, so the import function's grants name
@@ -33,6 +33,8 @@ export class StatefulStack extends Stack {
   readonly importBucket: s3.Bucket;
   readonly importQueue: sqs.Queue;
   readonly importDeadLetterQueue: sqs.Queue;
+  readonly refreshQueue: sqs.Queue;
+  readonly refreshDeadLetterQueue: sqs.Queue;
   readonly alarmTopic: sns.Topic;
   readonly configurationSet: ses.ConfigurationSet;
   readonly sesEvents: sns.Topic;
@@ -59,6 +61,12 @@ export class StatefulStack extends Stack {
       deadLetterQueue: { queue: this.importDeadLetterQueue, maxReceiveCount: 3 },
     });
     this.importBucket = this.imports(this.importQueue);
+    this.refreshDeadLetterQueue = this.failureQueue('RefreshDeadLetterQueue', key);
+    // A refresh's shard tasks; a worker runs up to 15 minutes, so a task stays hidden longer than that.
+    this.refreshQueue = this.queue('RefreshQueue', key, {
+      visibilityTimeout: Duration.minutes(16),
+      deadLetterQueue: { queue: this.refreshDeadLetterQueue, maxReceiveCount: 3 },
+    });
 
     this.alarmTopic = new sns.Topic(this, 'AlarmTopic', { masterKey: key, enforceSSL: true });
     if (props.alarmEmail)
@@ -85,6 +93,11 @@ export class StatefulStack extends Stack {
         ses.EmailSendingEvent.REJECT,
       ],
     });
+  }
+
+  /** The queue a function of the wiring is triggered by. */
+  queueOf(name: QueueTrigger['queue']): sqs.Queue {
+    return { send: this.sendQueue, import: this.importQueue, refresh: this.refreshQueue }[name];
   }
 
   /** Every huitou queue is KMS-encrypted with the messaging key and refuses plain HTTP. */

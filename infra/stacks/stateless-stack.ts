@@ -84,6 +84,7 @@ export class StatelessStack extends Stack {
       },
       sendQueueUrl: stateful.sendQueue.queueUrl,
       importQueueUrl: stateful.importQueue.queueUrl,
+      refreshQueueUrl: stateful.refreshQueue.queueUrl,
       senderEmail: props.senderEmail,
       sesConfigurationSet: stateful.configurationSet.configurationSetName,
     };
@@ -110,6 +111,11 @@ export class StatelessStack extends Stack {
     this.queueAlarm(
       'ImportDeadLetters',
       stateful.importDeadLetterQueue.metricApproximateNumberOfMessagesVisible(),
+      stateful,
+    );
+    this.queueAlarm(
+      'RefreshDeadLetters',
+      stateful.refreshDeadLetterQueue.metricApproximateNumberOfMessagesVisible(),
       stateful,
     );
     this.queueAlarm(
@@ -140,6 +146,9 @@ export class StatelessStack extends Stack {
       }
       case 'sendQueue':
         stateful.sendQueue.grantSendMessages(fn);
+        break;
+      case 'refreshQueue':
+        stateful.refreshQueue.grantSendMessages(fn);
         break;
       case 'importBucket': {
         const bucket = `arn:${this.partition}:s3:::${importBucketName(this)}`;
@@ -245,7 +254,7 @@ export class StatelessStack extends Stack {
       }
       case 'sqs':
         fn.addEventSource(
-          new sources.SqsEventSource(trigger.queue === 'send' ? stateful.sendQueue : stateful.importQueue, {
+          new sources.SqsEventSource(stateful.queueOf(trigger.queue), {
             batchSize: trigger.batchSize,
             reportBatchItemFailures: true,
           }),

@@ -118,6 +118,7 @@ describe('HuitouApp', () => {
       tableName: () => 't',
       sendQueueUrl: 'q',
       importQueueUrl: 'q',
+      refreshQueueUrl: 'q',
       senderEmail: 'e',
       sesConfigurationSet: 'c',
     };

@@ -35,11 +35,11 @@ export class DynamoErasureStore implements ErasureStore {
     ];
     const doomed = (await Promise.all(partitions.map((pk) => this.keysOf(pk)))).flat();
     const profileKey = keys.customer(shopId, profile.customerId);
-    await batchDelete(
-      this.doc,
-      this.tableName,
-      doomed.filter((k) => k.pk !== profileKey.pk || k.sk !== profileKey.sk),
-    );
+    const memberships = profile.segments.map((id) => keys.segmentMember(shopId, id, profile.customerId));
+    await batchDelete(this.doc, this.tableName, [
+      ...doomed.filter((k) => k.pk !== profileKey.pk || k.sk !== profileKey.sk),
+      ...memberships,
+    ]);
     await batchDelete(this.doc, this.tableName, [profileKey]);
   }
 

@@ -215,6 +215,13 @@ export class DynamoProfileStore implements ProfileStore {
               },
             },
           },
+          // The merged-away customer leaves every segment listing with the index.
+          ...merged.segments.map((id) => ({
+            Delete: {
+              TableName: this.tableName,
+              Key: keys.segmentMember(profile.shopId, id, merged.customerId),
+            },
+          })),
         );
       }
       for (const event of plan.emitted)

@@ -47,10 +47,13 @@ export class DynamoSegmentStore implements SegmentStore {
     });
     for await (const page of pages) {
       if (page.length === 0) continue;
+      // Eventually consistent, at half the price: memberships are written only at the version read.
       const items = await batchGet(
         this.doc,
         this.tableName,
         page.map((k) => ({ pk: k.pk as string, sk: k.sk as string })),
+        undefined,
+        false,
       );
       yield items.flatMap((item) => {
         const stored = profileFromItem(item);

@@ -123,7 +123,8 @@ export interface CommitPlan {
   newIdentities: string[];
   /** Who may hold an identity this change links: the customer, those merged in, and orphans. */
   identityHolders: string[];
-  merged: Array<{ customerId: string; expectedVersion: number }>;
+  /** Customers folded in, at the version read, with the segments whose member items they leave. */
+  merged: Array<{ customerId: string; expectedVersion: number; segments: string[] }>;
   /** Orders to write as items of their own (moved out, or changed by a late event). */
   archivedOrders: ArchivedOrder[];
   /** True when the change must be written at once (merges, a changed archived order). */
@@ -190,7 +191,11 @@ export function decideChange(
     });
   }
   const newIdentities = [...identities].filter((i) => !survivor?.identities.includes(i));
-  const merged = others.map((o) => ({ customerId: o.profile.customerId, expectedVersion: o.version }));
+  const merged = others.map((o) => ({
+    customerId: o.profile.customerId,
+    expectedVersion: o.version,
+    segments: o.profile.segments,
+  }));
   return {
     profile,
     stats: summarize(profile.activity, settings.timeZone),

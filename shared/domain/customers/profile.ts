@@ -697,7 +697,8 @@ export function mergeProfiles(
       traits,
       activity,
       tier: tierFor(stats.totalSpend, stats.paidOrderCount, settings.tiers),
-      segments: [...new Set([...survivor.segments, ...other.segments])].sort(),
+      // The survivor's own list matches its member items; the next refresh places the merged customer.
+      segments: survivor.segments,
       mergedFrom: [...new Set([...survivor.mergedFrom, other.customerId, ...other.mergedFrom])],
     },
     archivedOrders,

@@ -3,6 +3,9 @@ import type { ShopModel } from '../../domain/segments/predictions/predict.js';
 
 /** What one completed refresh found about the shop as a whole. */
 export interface RefreshSummary extends ShopSummary {
+  runId: string;
+  /** Customers whose memberships the run changed. */
+  changed: number;
   /** The instant the refresh computed as of. */
   asOf: string;
   finishedAt: string;

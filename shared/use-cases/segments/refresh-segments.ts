@@ -1,69 +1,270 @@
-import { summarize } from '../../domain/customers/profile.js';
-import { timeSegments } from '../../domain/segments/lifecycle.js';
-import { isNightlyRefreshDue } from '../../domain/shops/schedule.js';
+import { mapConcurrently } from '../../domain/collections.js';
+import type { Profile } from '../../domain/customers/profile.js';
+import { discoveryDefinitions } from '../../domain/segments/discovery.js';
+import {
+  cutsOf,
+  isBuiltInSegment,
+  mergeSketches,
+  mergeSummaries,
+  refreshShard,
+  type ShopSegmentSettings,
+  type ShopSummary,
+  sketchShard,
+} from '../../domain/segments/engine.js';
+import { type CustomerInput, customerInputOf } from '../../domain/segments/features.js';
+import { customerOrdersOf, predictionOf } from '../../domain/segments/predictions/from-profile.js';
+import type { ShopModel } from '../../domain/segments/predictions/predict.js';
+import {
+  addToModelSample,
+  emptyModelSample,
+  fitShopModelFromSample,
+  type ModelSample,
+  mergeModelSamples,
+} from '../../domain/segments/predictions/sample.js';
+import {
+  decodeCuts,
+  decodeSketch,
+  encodeCuts,
+  encodeSketch,
+  type PlainCuts,
+  type PlainSketch,
+} from '../../domain/segments/refresh-codec.js';
+import { isNightlyRefreshDue, minuteKey } from '../../domain/shops/schedule.js';
 import type { ShopSettings } from '../../domain/shops/shop.js';
-import type { SegmentStore } from '../../ports/segments/segment-store.js';
+import type { SegmentDefinitionStore } from '../../ports/segments/definition-store.js';
+import type { RefreshResultStore } from '../../ports/segments/refresh-result-store.js';
+import type {
+  RefreshQueue,
+  RefreshRun,
+  RefreshRunStore,
+  RefreshTask,
+} from '../../ports/segments/refresh-runs.js';
+import type { SegmentCandidate, SegmentStore } from '../../ports/segments/segment-store.js';
 import type { ShopStore } from '../../ports/shops/shop-store.js';
 
-export interface RefreshReport {
-  shopId: string;
-  customers: number;
+/**
+ * The nightly refresh of a shop, fanned out over its customer shards in two phases:
+ *
+ * 1. sketch, per shard: the exact distributions RFM and lifecycle rank against, and the compact
+ *    purchase histories the repurchase model is fitted on. The shard that finishes last merges them,
+ *    reads the shop's cut points, fits the model and queues phase 2.
+ * 2. apply, per shard: every customer's features and segments with the shop's cuts and model; only
+ *    customers whose memberships changed are written. The last shard stores the shop's summary.
+ *
+ * Tasks travel on a queue, run on any number of workers, in any order, any number of times: a
+ * shard is counted once per phase, phases move on once, and applying twice writes nothing new.
+ */
+
+export interface RefreshDeps {
+  shops: ShopStore;
+  segments: SegmentStore;
+  definitions: SegmentDefinitionStore;
+  results: RefreshResultStore;
+  runs: RefreshRunStore;
+  queue: RefreshQueue;
+  clock: () => Date;
+}
+
+export interface RefreshRequest {
+  /** Only these shops, whatever their hour (a manual fire). */
+  shopIds?: string[];
+  /** Compute as of this instant instead of now (demos and backtests). */
+  asOf?: string;
+}
+
+/** Memberships written at once by one apply task. */
+const writesInFlight = 16;
+
+const tasksOf = (run: RefreshRun, phase: RefreshTask['phase']): RefreshTask[] =>
+  Array.from({ length: run.shards }, (_, shard) => ({ shopId: run.shopId, runId: run.runId, phase, shard }));
+
+/**
+ * Primary course: on each hourly tick, start the refresh of every shop whose wall clock reads
+ * 02:xx (or the shops named), one run per shop and minute: a repeated tick starts nothing new.
+ */
+export async function startRefreshes(deps: RefreshDeps, request: RefreshRequest = {}): Promise<RefreshRun[]> {
+  const now = deps.clock();
+  const asOf = request.asOf ? new Date(request.asOf) : now;
+  const all = await deps.shops.listShops();
+  const due = request.shopIds
+    ? all.filter((s) => request.shopIds?.includes(s.shopId))
+    : all.filter((s) => isNightlyRefreshDue(now, s.timeZone));
+  const started: RefreshRun[] = [];
+  for (const shop of due) {
+    const run: RefreshRun = {
+      shopId: shop.shopId,
+      // One run per shop and tick (a tick delivered twice starts nothing new); every manual fire runs.
+      runId: request.shopIds
+        ? `${now.toISOString()}~${asOf.toISOString()}`
+        : minuteKey(now),
+      asOf: asOf.toISOString(),
+      shards: deps.segments.shards,
+      phase: 'sketch',
+      startedAt: now.toISOString(),
+    };
+    await deps.runs.start(run);
+    const current = await deps.runs.get(shop.shopId, run.runId);
+    // Queued again while still sketching: a start that crashed before queueing is finished here.
+    if (current?.phase === 'sketch') await deps.queue.enqueue(tasksOf(current, 'sketch'));
+    started.push(current ?? run);
+  }
+  return started;
+}
+
+interface SketchResult {
+  sketch: PlainSketch;
+  sample: ModelSample;
+}
+
+interface ApplyPlan {
+  cuts: PlainCuts;
+  model: ShopModel;
+}
+
+interface ApplyResult {
+  summary: ShopSummary;
   changed: number;
 }
 
-const timeSegmentPrefixes = ['lifecycle:', 'activity:'];
-
-/** Recomputes one shop's time-dependent segments, writing only the memberships that changed. */
-export async function refreshShopSegments(
-  store: SegmentStore,
-  shop: ShopSettings,
-  now: Date,
-): Promise<RefreshReport> {
-  const counts = await Promise.all(
-    Array.from({ length: store.shards }, async (_, shard) => {
-      let customers = 0;
-      let changed = 0;
-      for await (const page of store.customersOfShard(shop.shopId, shard)) {
-        for (const { profile, version } of page) {
-          customers += 1;
-          const stats = summarize(profile.activity, shop.timeZone);
-          const kept = profile.segments.filter((s) => !timeSegmentPrefixes.some((p) => s.startsWith(p)));
-          const next = [...kept, ...timeSegments(stats, now)].sort();
-          if (next.join('|') === [...profile.segments].sort().join('|')) continue;
-          // A customer who changed meanwhile is left for the stream and the next run.
-          const change = {
-            segments: next,
-            joined: next.filter((s) => !profile.segments.includes(s)),
-            left: profile.segments.filter((s) => !next.includes(s)),
-          };
-          if (await store.setMemberships(shop.shopId, profile.customerId, version, change)) changed += 1;
-        }
-      }
-      return { customers, changed };
-    }),
-  );
-  return {
-    shopId: shop.shopId,
-    customers: counts.reduce((a, c) => a + c.customers, 0),
-    changed: counts.reduce((a, c) => a + c.changed, 0),
-  };
+export interface TaskReport {
+  task: RefreshTask;
+  /** skipped: the run is gone or already past this phase (a redelivery). */
+  outcome: 'done' | 'skipped';
+  customers?: number;
+  changed?: number;
+  /** The run moved on to the next phase (or finished) with this task. */
+  finishedPhase?: boolean;
 }
 
-/**
- * Primary course: on each hourly tick, refresh every shop whose wall clock reads 02:xx, or the
- * shops named explicitly (a manual `fire`).
- */
-export async function refreshDueShops(
-  shops: ShopStore,
-  store: SegmentStore,
-  now: Date,
-  only?: string[],
-): Promise<RefreshReport[]> {
-  const all = await shops.listShops();
-  const due = only
-    ? all.filter((s) => only.includes(s.shopId))
-    : all.filter((s) => isNightlyRefreshDue(now, s.timeZone));
-  const reports: RefreshReport[] = [];
-  for (const shop of due) reports.push(await refreshShopSegments(store, shop, now));
-  return reports;
+export async function runRefreshTask(deps: RefreshDeps, task: RefreshTask): Promise<TaskReport> {
+  const run = await deps.runs.get(task.shopId, task.runId);
+  const shop = run && (await deps.shops.getShop(task.shopId));
+  if (!run || !shop) return { task, outcome: 'skipped' };
+  if (run.phase !== task.phase) {
+    // The sketch phase ended but its last task was redelivered: queueing phase 2 may not have happened.
+    if (task.phase === 'sketch' && run.phase === 'apply') await deps.queue.enqueue(tasksOf(run, 'apply'));
+    return { task, outcome: 'skipped' };
+  }
+  return task.phase === 'sketch' ? sketchTask(deps, shop, run, task) : applyTask(deps, shop, run, task);
+}
+
+async function* customersOf(deps: RefreshDeps, shop: ShopSettings, shard: number) {
+  for await (const page of deps.segments.customersOfShard(shop.shopId, shard)) yield* page;
+}
+
+async function sketchTask(deps: RefreshDeps, shop: ShopSettings, run: RefreshRun, task: RefreshTask) {
+  const asOf = new Date(run.asOf);
+  const inputs: CustomerInput[] = [];
+  const sample = emptyModelSample();
+  for await (const { profile } of customersOf(deps, shop, task.shard)) {
+    inputs.push(customerInputOf(profile, shop.timeZone, asOf));
+    addToModelSample(sample, customerOrdersOf(profile.activity, shop.timeZone), asOf.getTime());
+  }
+  const result: SketchResult = { sketch: encodeSketch(sketchShard(inputs)), sample };
+  const remaining = await deps.runs.completeShard(task, JSON.stringify(result));
+  const finishedPhase = remaining === 0 && (await finishSketch(deps, shop, run));
+  return { task, outcome: 'done' as const, customers: inputs.length, finishedPhase };
+}
+
+/** The last sketch: the shop's cuts and model from every shard, then phase 2 queued. */
+async function finishSketch(deps: RefreshDeps, shop: ShopSettings, run: RefreshRun): Promise<boolean> {
+  const parts = (await deps.runs.results(shop.shopId, run.runId, 'sketch')).map(
+    (p) => JSON.parse(p) as SketchResult,
+  );
+  const cuts = cutsOf(mergeSketches(parts.map((p) => decodeSketch(p.sketch))));
+  const model = fitShopModelFromSample(
+    parts.map((p) => p.sample).reduce(mergeModelSamples, emptyModelSample()),
+    {
+      asOf: run.asOf,
+    },
+  );
+  const plan: ApplyPlan = { cuts: encodeCuts(cuts), model };
+  const advanced = await deps.runs.advance(shop.shopId, run.runId, 'sketch', 'apply', {
+    plan: JSON.stringify(plan),
+  });
+  if (!advanced) return false;
+  await deps.results.saveModel(shop.shopId, model);
+  await deps.queue.enqueue(tasksOf(run, 'apply'));
+  return true;
+}
+
+const sameList = (a: readonly string[], b: readonly string[]) =>
+  a.length === b.length && a.every((x, i) => x === b[i]);
+
+async function applyTask(deps: RefreshDeps, shop: ShopSettings, run: RefreshRun, task: RefreshTask) {
+  const asOf = new Date(run.asOf);
+  const plan = JSON.parse(run.plan ?? 'null') as ApplyPlan | null;
+  if (!plan) throw new Error(`refresh run ${run.shopId}/${run.runId} is applying without a plan`);
+  const custom = (await deps.definitions.list(shop.shopId)).map(({ id, name, rule }) => ({ id, name, rule }));
+  const candidates: SegmentCandidate[] = [];
+  const inputs: CustomerInput[] = [];
+  for await (const candidate of customersOf(deps, shop, task.shard)) {
+    candidates.push(candidate);
+    inputs.push(
+      withPrediction(
+        customerInputOf(candidate.profile, shop.timeZone, asOf),
+        plan.model,
+        candidate.profile,
+        shop,
+        asOf,
+      ),
+    );
+  }
+  const settings: ShopSegmentSettings = { timeZone: shop.timeZone };
+  const refreshed = refreshShard(
+    inputs,
+    settings,
+    decodeCuts(plan.cuts),
+    [...custom, ...discoveryDefinitions],
+    asOf,
+  );
+  const changes = candidates.flatMap(({ profile, version }, i) => {
+    const next = [...(refreshed.segments[i] ?? [])].sort();
+    const before = [...profile.segments].sort();
+    if (sameList(next, before)) return [];
+    const change = {
+      segments: next,
+      joined: next.filter((s) => !before.includes(s)),
+      left: before.filter((s) => !next.includes(s)),
+    };
+    return [{ customerId: profile.customerId, version, change }];
+  });
+  // A customer who changed meanwhile is left for the stream and the next run.
+  const written = await mapConcurrently(changes, writesInFlight, (c) =>
+    deps.segments.setMemberships(shop.shopId, c.customerId, c.version, c.change),
+  );
+  const changed = written.filter(Boolean).length;
+  const result: ApplyResult = { summary: refreshed.summary, changed };
+  const remaining = await deps.runs.completeShard(task, JSON.stringify(result));
+  const finishedPhase = remaining === 0 && (await finishApply(deps, shop, run));
+  return { task, outcome: 'done' as const, customers: inputs.length, changed, finishedPhase };
+}
+
+function withPrediction(
+  input: CustomerInput,
+  model: ShopModel,
+  profile: Profile,
+  shop: ShopSettings,
+  asOf: Date,
+): CustomerInput {
+  const prediction = predictionOf(model, profile.activity, shop.timeZone, asOf.toISOString());
+  return { ...input, pAlive: prediction?.pAlive ?? null };
+}
+
+/** The last apply: the shop's summary, saved once per run, and the run closed. */
+async function finishApply(deps: RefreshDeps, shop: ShopSettings, run: RefreshRun): Promise<boolean> {
+  const parts = (await deps.runs.results(shop.shopId, run.runId, 'apply')).map(
+    (p) => JSON.parse(p) as ApplyResult,
+  );
+  const finishedAt = deps.clock().toISOString();
+  const { latest } = await deps.results.getSummaries(shop.shopId);
+  if (latest?.runId !== run.runId)
+    await deps.results.saveSummary(shop.shopId, {
+      ...mergeSummaries(parts.map((p) => p.summary)),
+      runId: run.runId,
+      asOf: run.asOf,
+      finishedAt,
+      changed: parts.reduce((n, p) => n + p.changed, 0),
+    });
+  return deps.runs.advance(shop.shopId, run.runId, 'apply', 'done', { finishedAt });
 }

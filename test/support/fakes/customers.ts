@@ -148,7 +148,11 @@ export class FakeProfileStore implements ProfileStore {
       return other?.version === m.expectedVersion && !other.mergedInto;
     });
     // Archived orders past the transaction's limit go first as plain puts, whatever follows.
-    const itemsBefore = 1 + plan.newIdentities.length + 2 * plan.merged.length + plan.emitted.length;
+    const itemsBefore =
+      1 +
+      plan.newIdentities.length +
+      plan.merged.reduce((n, m) => n + 2 + m.segments.length, 0) +
+      plan.emitted.length;
     const inside = plan.archivedOrders.slice(0, Math.max(0, maxTransactItems - itemsBefore));
     plan.archivedOrders.slice(inside.length).forEach(writeArchived);
     if (!profileFree || !plan.newIdentities.every(linkFree) || !mergedOk) return { status: 'conflict' };
@@ -166,6 +170,7 @@ export class FakeProfileStore implements ProfileStore {
         mergedId: m.customerId,
         at: now,
       });
+      for (const id of m.segments) this.table.delete(keys.segmentMember(shopId, id, m.customerId));
     }
     plan.emitted.forEach(writeEvent);
     inside.forEach(writeArchived);
@@ -265,6 +270,7 @@ export class FakeErasureStore implements ErasureStore {
     for (const pk of partitions)
       for (const { sk } of this.table.query(pk))
         if (pk !== profileKey.pk || sk !== profileKey.sk) this.table.delete({ pk, sk });
+    for (const id of profile.segments) this.table.delete(keys.segmentMember(shopId, id, profile.customerId));
     this.table.delete(profileKey);
   }
 
