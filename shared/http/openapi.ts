@@ -3,6 +3,7 @@ import { shopEventSchema } from '../domain/customers/events.js';
 import { customerIdSchema, traitsSchema } from '../domain/customers/traits.js';
 
 import { jsonOf, ref } from './openapi-parts.js';
+import { predictionPaths, predictionTags } from './openapi-predictions.js';
 import { segmentPaths, segmentTags } from './openapi-segments.js';
 
 const error = {
@@ -127,6 +128,7 @@ export function openApiDocument(): Record<string, unknown> {
       { name: 'intake', description: 'Events, in huitou’s shape or the Segment tracking spec' },
       { name: 'customers', description: 'Customer traits, profiles and erasure' },
       ...segmentTags,
+      ...predictionTags,
     ],
     components: {
       securitySchemes: {
@@ -341,6 +343,7 @@ export function openApiDocument(): Record<string, unknown> {
         },
       },
       ...segmentPaths,
+      ...predictionPaths,
     },
   };
 }
