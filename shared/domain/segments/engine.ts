@@ -174,6 +174,14 @@ const cellIds = rfmCells.map((c) => `rfm:${c}`);
 const stageIds = lifecycleStages.map((s) => `lifecycle:${s}`);
 const activityIds = activityLevels.map((a) => `activity:${a}`);
 
+/** The built-in ids every shop has (interest ids come and go with what customers view). */
+export const builtInSegmentIds: readonly string[] = [
+  ...cellIds,
+  ...stageIds,
+  ...activityIds,
+  ...plainBuiltIns,
+];
+
 /** Built-in ids a custom rule may refer to. */
 export function isBuiltInSegment(id: string): boolean {
   if (plainBuiltIns.includes(id) || cellIds.includes(id) || stageIds.includes(id) || activityIds.includes(id))
