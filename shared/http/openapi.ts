@@ -3,7 +3,7 @@ import { shopEventSchema } from '../domain/customers/events.js';
 import { customerIdSchema, traitsSchema } from '../domain/customers/traits.js';
 
 import { jsonOf, ref } from './openapi-parts.js';
-import { segmentPaths, segmentTags } from './openapi-segments.js';
+import { segmentPaths, segmentSchemas, segmentTags } from './openapi-segments.js';
 
 const error = {
   type: 'object',
@@ -148,6 +148,7 @@ export function openApiDocument(): Record<string, unknown> {
         CustomerTraits: schema(traitsSchema),
         Customer: customer,
         Error: error,
+        ...segmentSchemas,
       },
       responses: {
         BadRequest: {
