@@ -4,7 +4,7 @@ import { customerIdSchema, traitsSchema } from '../domain/customers/traits.js';
 
 import { jsonOf, ref } from './openapi-parts.js';
 import { predictionPaths, predictionTags } from './openapi-predictions.js';
-import { segmentPaths, segmentTags } from './openapi-segments.js';
+import { segmentPaths, segmentSchemas, segmentTags } from './openapi-segments.js';
 
 const error = {
   type: 'object',
@@ -150,6 +150,7 @@ export function openApiDocument(): Record<string, unknown> {
         CustomerTraits: schema(traitsSchema),
         Customer: customer,
         Error: error,
+        ...segmentSchemas,
       },
       responses: {
         BadRequest: {
