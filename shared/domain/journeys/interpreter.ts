@@ -22,6 +22,7 @@ import { eventMatches, type JourneyEvent, keyOf, triggerMatches } from './trigge
 
 /** A customer's earlier or current instance of a journey, for the re-entry rules. */
 export interface JourneyEntry {
+  instanceId: string;
   journeyId: string;
   key: string | null;
   startedAt: string;
@@ -338,7 +339,8 @@ export function instanceIdOf(def: JourneyDefinition, customerId: string, trigger
 /**
  * Starts an instance for a trigger, or null when the trigger does not fit, the definition keys
  * instances and the event carries no key, the entry window or condition says no, or the re-entry
- * rule refuses (an instance for the same key still running counts as refusal, whatever the rule).
+ * rule refuses (an instance for the same key still running, or one started by this very event,
+ * counts as refusal, whatever the rule).
  * The instance runs at once up to its first wait.
  */
 export function start(
@@ -353,8 +355,10 @@ export function start(
   const t = now.getTime();
   if (def.entry.from && t < Date.parse(def.entry.from)) return null;
   if (def.entry.until && t >= Date.parse(def.entry.until)) return null;
+  const instanceId = instanceIdOf(def, customer.customerId, trigger);
   const earlier = customer.entries.filter((e) => e.journeyId === def.id && e.key === key);
-  if (earlier.some((e) => e.endedAt === null)) return null;
+  // The same trigger again (re-delivered) is never a new entry, whatever the re-entry rule.
+  if (earlier.some((e) => e.endedAt === null || e.instanceId === instanceId)) return null;
   const reentry = def.reentry;
   if (reentry.mode === 'never' && earlier.length > 0) return null;
   if (reentry.mode === 'afterDays') {
@@ -362,7 +366,7 @@ export function start(
     if (t - last < reentry.days * dayMs) return null;
   }
   const instance: JourneyInstance = {
-    instanceId: instanceIdOf(def, customer.customerId, trigger),
+    instanceId,
     journeyId: def.id,
     version: def.version,
     customerId: customer.customerId,
