@@ -8,6 +8,7 @@ import { createDocumentClient } from '../../shared/adapters/dynamodb/client.js';
 import { DynamoErasureStore } from '../../shared/adapters/dynamodb/erasure-store.js';
 import { DynamoEventStore } from '../../shared/adapters/dynamodb/event-store.js';
 import { DynamoProfileStore } from '../../shared/adapters/dynamodb/profile-store.js';
+import { DynamoRefreshResultStore } from '../../shared/adapters/dynamodb/refresh-result-store.js';
 import { DynamoShopStore } from '../../shared/adapters/dynamodb/shop-store.js';
 import { now } from '../../shared/clock.js';
 import { loadConfig } from '../../shared/config.js';
@@ -28,6 +29,7 @@ import { putCustomer } from '../../shared/use-cases/customers/put-customer.js';
 import { ingestSegment } from '../../shared/use-cases/intake/ingest-segment.js';
 import { authenticate, enforceRateLimit } from '../../shared/use-cases/shops/api-keys.js';
 import type { ApiDeps, ApiRoute, ShopContext } from './context.js';
+import { predictionRoutes } from './routes/predictions.js';
 import { segmentRoutes } from './routes/segments.js';
 
 const { logger, metrics, tracer } = observability('api');
@@ -36,6 +38,7 @@ const doc = createDocumentClient(tracer.captureAWSv3Client(new DynamoDBClient({}
 const shops = new DynamoShopStore(doc, config.TABLE_NAME);
 const profiles = new DynamoProfileStore(doc, config.TABLE_NAME, now);
 const erasure = new DynamoErasureStore(doc, config.TABLE_NAME);
+const results = new DynamoRefreshResultStore(doc, config.TABLE_NAME);
 const eventStores = new Map<string, DynamoEventStore>();
 
 /** Event expiry follows each shop's retention setting. */
@@ -105,7 +108,14 @@ const routes: ApiRoute[] = [
     method: 'GET',
     path: '/v1/customers/{id}',
     run: async ({ shop, params }) =>
-      json(200, await getCustomer(profiles, eventsFor(shop), shop, customerId(params))),
+      json(
+        200,
+        await getCustomer(
+          { profiles, events: eventsFor(shop), results, clock: now },
+          shop,
+          customerId(params),
+        ),
+      ),
   },
   {
     method: 'DELETE',
@@ -116,6 +126,7 @@ const routes: ApiRoute[] = [
     },
   },
   ...segmentRoutes(deps),
+  ...predictionRoutes(deps),
 ];
 
 async function authorize(event: APIGatewayProxyEventV2, credentials: CredentialScheme): Promise<ShopContext> {

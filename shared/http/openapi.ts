@@ -3,7 +3,8 @@ import { shopEventSchema } from '../domain/customers/events.js';
 import { customerIdSchema, traitsSchema } from '../domain/customers/traits.js';
 
 import { jsonOf, ref } from './openapi-parts.js';
-import { segmentPaths, segmentTags } from './openapi-segments.js';
+import { predictionPaths, predictionTags } from './openapi-predictions.js';
+import { segmentPaths, segmentSchemas, segmentTags } from './openapi-segments.js';
 
 const error = {
   type: 'object',
@@ -127,6 +128,7 @@ export function openApiDocument(): Record<string, unknown> {
       { name: 'intake', description: 'Events, in huitou’s shape or the Segment tracking spec' },
       { name: 'customers', description: 'Customer traits, profiles and erasure' },
       ...segmentTags,
+      ...predictionTags,
     ],
     components: {
       securitySchemes: {
@@ -148,6 +150,7 @@ export function openApiDocument(): Record<string, unknown> {
         CustomerTraits: schema(traitsSchema),
         Customer: customer,
         Error: error,
+        ...segmentSchemas,
       },
       responses: {
         BadRequest: {
@@ -341,6 +344,7 @@ export function openApiDocument(): Record<string, unknown> {
         },
       },
       ...segmentPaths,
+      ...predictionPaths,
     },
   };
 }

@@ -8,6 +8,7 @@ import { getCustomer } from '../../shared/use-cases/customers/get-customer.js';
 import { ingestEvents } from '../../shared/use-cases/customers/ingest-events.js';
 import { FakeClock } from './fakes/clock.js';
 import { FakeErasureStore, FakeEventStore, FakeProfileStore } from './fakes/customers.js';
+import { FakeRefreshResultStore } from './fakes/refresh-results.js';
 import { FakeTable } from './fakes/table.js';
 import { teaShop } from './shop-events.js';
 
@@ -20,10 +21,12 @@ export function customersWorld(settings: ShopSettings = teaShop()) {
   const profiles = new FakeProfileStore(table, clock.now);
   const events = new FakeEventStore(table);
   const erasure = new FakeErasureStore(table);
+  const results = new FakeRefreshResultStore();
   const deps: ApplyEventsDeps = { profiles, clock: clock.now, shopSettings: async () => settings };
   const stored = (raws: unknown[]): StoredEvent[] =>
     normalizeBatch(raws, settings, clock.now(), (i) => ['events', i]);
-  const customer = (customerId: string) => getCustomer(profiles, events, settings, customerId);
+  const customer = (customerId: string) =>
+    getCustomer({ profiles, events, results, clock: clock.now }, settings, customerId);
   return {
     settings,
     clock,
@@ -31,6 +34,7 @@ export function customersWorld(settings: ShopSettings = teaShop()) {
     profiles,
     events,
     erasure,
+    results,
     deps,
     stored,
     /** Applies events as one stream batch would; returns the ids whose customer could not be committed. */

@@ -398,7 +398,7 @@ function sharedDays(a: Record<string, string>, b: Record<string, string>): numbe
 }
 
 /** What one order adds to the stats: nothing until it is placed; spend only once paid and not fully refunded. */
-interface Contribution {
+export interface Contribution {
   placedAt: string;
   paid: boolean;
   net: number;
@@ -407,7 +407,7 @@ interface Contribution {
   unpaid: boolean;
 }
 
-function contributionOf(o: OrderFacts): Contribution | null {
+export function contributionOf(o: OrderFacts): Contribution | null {
   if (o.placedAt === undefined || o.total === undefined) return null; // payment or refund ahead of its order
   const refunded = Object.values(o.refunds).reduce((a, b) => a + b, 0);
   const net = Math.max(0, o.total - refunded);

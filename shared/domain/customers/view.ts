@@ -1,3 +1,4 @@
+import type { CustomerPrediction } from '../segments/predictions/predict.js';
 import type { StoredEvent } from './events.js';
 import { fromMinorUnits } from './money.js';
 import { type Cart, type Profile, type ProfileStats, summarize, type Traits } from './profile.js';
@@ -18,9 +19,16 @@ export interface CustomerView {
     categories: Array<{ category: string; count: number; lastAt: string }>;
   };
   recentEvents: Array<Pick<StoredEvent, 'id' | 'type' | 'occurredAt'>>;
+  /** From the shop's repurchase model, clv12 in currency units; null before a model or a paid order. */
+  predictions: CustomerPrediction | null;
 }
 
-export function customerView(profile: Profile, timeZone: string, recent: StoredEvent[]): CustomerView {
+export function customerView(
+  profile: Profile,
+  timeZone: string,
+  recent: StoredEvent[],
+  prediction: CustomerPrediction | null = null,
+): CustomerView {
   const stats = summarize(profile.activity, timeZone);
   const byRecency = <T extends { lastAt: string }>(xs: T[]) =>
     xs.sort((a, b) => (a.lastAt < b.lastAt ? 1 : -1));
@@ -54,5 +62,9 @@ export function customerView(profile: Profile, timeZone: string, recent: StoredE
       ),
     },
     recentEvents: recent.map((e) => ({ id: e.id, type: e.type, occurredAt: e.occurredAt })),
+    predictions:
+      prediction && prediction.clv12 !== undefined
+        ? { ...prediction, clv12: fromMinorUnits(prediction.clv12) }
+        : prediction,
   };
 }

@@ -146,6 +146,12 @@ export interface ShopSummary {
   goldRevenue: number;
   /** goldRevenue / revenue; 0 without revenue. */
   goldRevenueShare: number;
+  /**
+   * Per segment id (as in counts): its members' net revenue, currency units, and their paid orders,
+   * so a segment's share of revenue and average order value can be read without its members.
+   */
+  revenueBySegment: Record<string, number>;
+  paidOrdersBySegment: Record<string, number>;
   shopIntervalDays: number | null;
 }
 
@@ -167,6 +173,14 @@ const noCell = 255;
 const cellIds = rfmCells.map((c) => `rfm:${c}`);
 const stageIds = lifecycleStages.map((s) => `lifecycle:${s}`);
 const activityIds = activityLevels.map((a) => `activity:${a}`);
+
+/** The built-in ids every shop has (interest ids come and go with what customers view). */
+export const builtInSegmentIds: readonly string[] = [
+  ...cellIds,
+  ...stageIds,
+  ...activityIds,
+  ...plainBuiltIns,
+];
 
 /** Built-in ids a custom rule may refer to. */
 export function isBuiltInSegment(id: string): boolean {
@@ -216,12 +230,22 @@ export function refreshShard(
   const pAlives = new Float64Array(n).fill(Number.NaN);
   const segments: Array<readonly string[]> = new Array(n);
   const counts: Record<string, number> = {};
-  const count = (ids: readonly string[], by: number) => {
-    for (const id of ids) counts[id] = (counts[id] ?? 0) + by;
+  const spend: Record<string, number> = {};
+  const orders: Record<string, number> = {};
+  const count = (ids: readonly string[], members: number, minor: number, paid: number) => {
+    for (const id of ids) {
+      counts[id] = (counts[id] ?? 0) + members;
+      spend[id] = (spend[id] ?? 0) + minor;
+      orders[id] = (orders[id] ?? 0) + paid;
+    }
   };
   // Customers with the same memberships share one frozen list, found by a number that encodes them
   // (cell, stage, level, flags, then a bit per custom segment): a million lists are a few hundred.
-  const interned = new Map<number, { ids: readonly string[]; members: number }>();
+  // Members, spend and orders are summed per list and spread over its ids once at the end.
+  const interned = new Map<
+    number,
+    { ids: readonly string[]; members: number; spend: number; orders: number }
+  >();
   const internable = custom.length <= 40;
   let revenue = 0;
   let goldRevenue = 0;
@@ -282,18 +306,20 @@ export function refreshShard(
     }
     if (!internable || c.interestedCategories.length > 0 || c.interestedProducts.length > 0) {
       segments[i] = segs.slice();
-      count(segs, 1);
+      count(segs, 1, c.totalSpend, c.paidOrderCount);
       continue;
     }
     let shared = interned.get(code);
     if (!shared) {
-      shared = { ids: Object.freeze(segs.slice()), members: 0 };
+      shared = { ids: Object.freeze(segs.slice()), members: 0, spend: 0, orders: 0 };
       interned.set(code, shared);
     }
     shared.members++;
+    shared.spend += c.totalSpend;
+    shared.orders += c.paidOrderCount;
     segments[i] = shared.ids;
   }
-  for (const { ids, members } of interned.values()) count(ids, members);
+  for (const list of interned.values()) count(list.ids, list.members, list.spend, list.orders);
 
   const featuresAt = (index: number): CustomerFeatures => {
     const c = customers[index] as CustomerInput;
@@ -327,18 +353,27 @@ export function refreshShard(
       revenue: fromMinorUnits(revenue),
       goldRevenue: fromMinorUnits(goldRevenue),
       goldRevenueShare: revenue > 0 ? goldRevenue / revenue : 0,
+      revenueBySegment: inCurrencyUnits(spend),
+      paidOrdersBySegment: orders,
       shopIntervalDays: cuts.shopIntervalDays,
     },
   };
 }
 
+const inCurrencyUnits = (minor: Record<string, number>): Record<string, number> =>
+  Object.fromEntries(Object.entries(minor).map(([id, v]) => [id, fromMinorUnits(v)]));
+
 /** Adds up the summaries of a shop's shards (refreshed with the same cuts). */
 export function mergeSummaries(summaries: readonly ShopSummary[]): ShopSummary {
   const counts: Record<string, number> = {};
+  const spend: Record<string, number> = {};
+  const orders: Record<string, number> = {};
   let revenue = 0;
   let goldRevenue = 0;
   for (const s of summaries) {
     for (const [id, n] of Object.entries(s.counts)) counts[id] = (counts[id] ?? 0) + n;
+    for (const [id, v] of Object.entries(s.revenueBySegment)) spend[id] = (spend[id] ?? 0) + toMinorUnits(v);
+    for (const [id, n] of Object.entries(s.paidOrdersBySegment)) orders[id] = (orders[id] ?? 0) + n;
     revenue += toMinorUnits(s.revenue);
     goldRevenue += toMinorUnits(s.goldRevenue);
   }
@@ -349,6 +384,8 @@ export function mergeSummaries(summaries: readonly ShopSummary[]): ShopSummary {
     revenue: fromMinorUnits(revenue),
     goldRevenue: fromMinorUnits(goldRevenue),
     goldRevenueShare: revenue > 0 ? goldRevenue / revenue : 0,
+    revenueBySegment: inCurrencyUnits(spend),
+    paidOrdersBySegment: orders,
     shopIntervalDays: summaries[0]?.shopIntervalDays ?? null,
   };
 }

@@ -39,6 +39,8 @@ export interface CustomerInput {
   traits: Traits | null;
   /** P(alive) from a fitted repurchase model, when there is one. */
   pAlive?: number | null;
+  /** The predicted next order (epoch ms, may be past) from the repurchase model, when there is one. */
+  predictedOrderAt?: number | null;
 }
 
 export type RfmCell =

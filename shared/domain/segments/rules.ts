@@ -45,7 +45,10 @@ export interface RuleContext {
 const comparisons = ['eq', 'ne', 'gt', 'gte', 'lt', 'lte'] as const;
 type Comparison = (typeof comparisons)[number];
 
-/** Stats a rule may compare. Money in currency units; days are fractional days before now. */
+/**
+ * Stats a rule may compare. Money in currency units; days are fractional days before now, except
+ * daysUntilPredictedOrder: days after now (negative when overdue), missing without a prediction.
+ */
 export const ruleStats = [
   'paidOrderCount',
   'totalSpend',
@@ -56,6 +59,7 @@ export const ruleStats = [
   'daysSinceLastOrder',
   'daysSinceFirstOrder',
   'daysSinceLastSeen',
+  'daysUntilPredictedOrder',
   'pAlive',
 ] as const;
 type RuleStat = (typeof ruleStats)[number];
@@ -191,6 +195,11 @@ function statReader(stat: RuleStat): (f: CustomerFeatures, nowMs: number) => num
       return (f, nowMs) => since(f.input.firstOrderAt, nowMs);
     case 'daysSinceLastSeen':
       return (f, nowMs) => since(f.input.lastSeenAt, nowMs);
+    case 'daysUntilPredictedOrder':
+      return (f, nowMs) => {
+        const at = f.input.predictedOrderAt;
+        return at === undefined || at === null ? null : (at - nowMs) / dayMs;
+      };
   }
 }
 
@@ -312,14 +321,30 @@ export interface SegmentDefinition {
 /** Built-in ids are namespaced with a colon or are these; custom ids may use neither. */
 export const plainBuiltIns: readonly string[] = ['gold', 'price-sensitive', 'sale-day-one-timer'];
 
+/** Discovery groups (discovery.ts) are definitions in this language too, in their own namespace. */
+export const discoveryPrefix = 'discover:';
+
+const slug = '[a-z0-9][a-z0-9_-]{0,63}';
+
+/** The id a shop gives a custom segment. */
+export const customSegmentIdSchema = z
+  .string()
+  .regex(new RegExp(`^${slug}$`), 'lower-case letters, digits, - and _, at most 64')
+  .refine((id) => !plainBuiltIns.includes(id), 'is a built-in segment');
+
 export const segmentDefinitionSchema = z.strictObject({
   id: z
     .string()
-    .regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'lower-case letters, digits, - and _, at most 64')
+    .regex(new RegExp(`^(${discoveryPrefix})?${slug}$`), 'lower-case letters, digits, - and _, at most 64')
     .refine((id) => !plainBuiltIns.includes(id), 'is a built-in segment'),
   name: name.optional(),
   rule: segmentRuleSchema,
 });
+
+/** The segment ids a rule refers to, each once. */
+export function referencesOf(rule: SegmentRule): string[] {
+  return [...new Set(references(rule, []).map((r) => r.id))];
+}
 
 function references(rule: SegmentRule, path: Array<string | number>): Array<{ id: string; path: string[] }> {
   switch (rule.kind) {

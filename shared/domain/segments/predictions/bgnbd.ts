@@ -170,7 +170,14 @@ const fromLog = (u: readonly number[]): BgNbdParams => ({
  * The objective is the mean negative log-likelihood so that tolerances do not depend on the shop's size.
  */
 export function fitBgNbd(histories: readonly PurchaseHistory[], options: NelderMeadOptions = {}): BgNbdFit {
-  const rows = aggregateHistories(histories);
+  return fitWeightedBgNbd(aggregateHistories(histories), options);
+}
+
+/** fitBgNbd on rows already aggregated (a shop's model sample, merged from shards). */
+export function fitWeightedBgNbd(
+  rows: readonly WeightedHistory[],
+  options: NelderMeadOptions = {},
+): BgNbdFit {
   const c = columns(rows);
   if (c.total === 0) throw new RangeError('No customers to fit');
   let sumX = 0;

@@ -22,6 +22,8 @@ export interface SpendHistory {
   x: number;
   /** Mean spend per repeat occasion, > 0. */
   m: number;
+  /** How many customers share this (x, m); 1 if absent. */
+  weight?: number;
 }
 
 export interface GammaGammaFit {
@@ -46,21 +48,27 @@ function checkSpend(s: SpendHistory): void {
  */
 function prepare(histories: readonly SpendHistory[]): (params: GammaGammaParams) => number {
   histories.forEach(checkSpend);
-  const n = histories.length;
+  const rows = histories.length;
   const xm = Float64Array.from(histories, (h) => h.x * h.m);
   const xCol = Float64Array.from(histories, (h) => h.x);
+  const w = Float64Array.from(histories, (h) => h.weight ?? 1);
   const byX = new Map<number, number>();
+  let n = 0;
   let sumXLnXm = 0; // Σ x ln(x m), the p-coefficient of m^(px) x^(px)
   let sumLnM = 0;
   for (const h of histories) {
-    byX.set(h.x, (byX.get(h.x) ?? 0) + 1);
-    sumXLnXm += h.x * Math.log(h.x * h.m);
-    sumLnM += Math.log(h.m);
+    const weight = h.weight ?? 1;
+    n += weight;
+    byX.set(h.x, (byX.get(h.x) ?? 0) + weight);
+    sumXLnXm += weight * h.x * Math.log(h.x * h.m);
+    sumLnM += weight * Math.log(h.m);
   }
   return ({ p, q, gamma }) => {
     let ll = n * (q * Math.log(gamma) - lnGamma(q)) + p * sumXLnXm - sumLnM;
     for (const [x, count] of byX) ll += count * (lnGamma(p * x + q) - lnGamma(p * x));
-    for (let i = 0; i < n; i++) ll -= (p * (xCol[i] as number) + q) * Math.log(gamma + (xm[i] as number));
+    for (let i = 0; i < rows; i++) {
+      ll -= (w[i] as number) * (p * (xCol[i] as number) + q) * Math.log(gamma + (xm[i] as number));
+    }
     return ll;
   };
 }
@@ -79,8 +87,8 @@ export function fitGammaGamma(
 ): GammaGammaFit {
   if (histories.length === 0) throw new RangeError('No customers to fit');
   const logLikelihood = prepare(histories);
-  const n = histories.length;
-  const meanSpend = histories.reduce((s, h) => s + h.m, 0) / n;
+  const n = histories.reduce((s, h) => s + (h.weight ?? 1), 0);
+  const meanSpend = histories.reduce((s, h) => s + (h.weight ?? 1) * h.m, 0) / n;
   const toParams = (u: readonly number[]): GammaGammaParams => ({
     p: Math.exp(u[0] as number),
     q: Math.exp(u[1] as number),

@@ -4,22 +4,12 @@
  * figure says which. Times are ISO strings in and out, whole days inside; time is always an argument.
  */
 
-import {
-  type BgNbdParams,
-  conditionalExpectedPurchases,
-  fitBgNbd,
-  medianTimeToNextPurchase,
-  pAlive,
-} from './bgnbd.js';
-import { rhythmOf, shopMedianInterval } from './fallback.js';
-import {
-  conditionalExpectedSpend,
-  fitGammaGamma,
-  type GammaGammaParams,
-  type SpendHistory,
-} from './gamma-gamma.js';
+import { type BgNbdParams, conditionalExpectedPurchases, medianTimeToNextPurchase, pAlive } from './bgnbd.js';
+import { rhythmOf } from './fallback.js';
+import { conditionalExpectedSpend, type GammaGammaParams, type SpendHistory } from './gamma-gamma.js';
 import { type CustomerOrders, dayMs, type OrderSummary, parseInstant, summarizeOrders } from './history.js';
 import type { NelderMeadOptions } from './nelder-mead.js';
+import { addToModelSample, emptyModelSample, fitShopModelFromSample, repeatSpendOf } from './sample.js';
 
 export type PredictionMethod = 'bgnbd' | 'median-interval';
 
@@ -74,81 +64,20 @@ export interface CustomerPrediction {
   spendMethod?: 'gamma-gamma' | 'customer-mean';
 }
 
-// Loose enough for any real shop; outside them the optimiser has run off along a flat ridge.
-const bounds: Record<keyof BgNbdParams, [number, number]> = {
-  r: [1e-4, 1e4],
-  alpha: [1e-4, 1e6],
-  a: [1e-4, 1e4],
-  b: [1e-4, 1e4],
-};
-
-function unreliable(params: BgNbdParams, se: BgNbdParams, converged: boolean): string | undefined {
-  if (!converged) return 'the optimiser did not converge';
-  for (const k of Object.keys(bounds) as Array<keyof BgNbdParams>) {
-    const [lo, hi] = bounds[k];
-    if (!(params[k] >= lo && params[k] <= hi)) return `parameter ${k} = ${params[k]} is out of range`;
-    if (!Number.isFinite(se[k])) return `the standard error of ${k} is not finite`;
-  }
-  return undefined;
-}
-
 /** Mean spend per repeat occasion, for the Gamma-Gamma. */
 function spendHistory(s: OrderSummary): SpendHistory | null {
-  if (s.x < 1 || !s.occasionSpend) return null;
-  const m = s.occasionSpend.slice(1).reduce((a, b) => a + b, 0) / s.x;
-  return m > 0 ? { x: s.x, m } : null;
+  const total = repeatSpendOf(s);
+  return total === null ? null : { x: s.x, m: total / s.x };
 }
 
+/** The shop's model from its customers' orders: the model of their sample (see sample.ts). */
 export function fitShopModel(customers: readonly CustomerOrders[], options: ShopModelOptions): ShopModel {
   const clock = options.clock ?? (() => performance.now());
   const started = clock();
   const asOfMs = parseInstant(options.asOf);
-  // At least one: neither model can be fitted on no repeat buyers at all.
-  const minRepeatBuyers = Math.max(1, options.minRepeatBuyers ?? 100);
-  const summaries: OrderSummary[] = [];
-  for (const c of customers) {
-    const s = summarizeOrders(c, asOfMs);
-    if (s) summaries.push(s);
-  }
-  const repeatBuyers = summaries.filter((s) => s.x > 0).length;
-  const model: ShopModel = {
-    method: 'median-interval',
-    asOf: options.asOf,
-    customersUsed: summaries.length,
-    repeatBuyers,
-    shopMedianIntervalDays: shopMedianInterval(summaries),
-    monthlyDiscountRate: options.monthlyDiscountRate ?? 0,
-    fitMillis: 0,
-  };
-  if (repeatBuyers < minRepeatBuyers) {
-    model.fallbackReason = `${repeatBuyers} customers with a repeat purchase, fewer than ${minRepeatBuyers}`;
-  } else {
-    const fit = fitBgNbd(summaries, options.optimiser);
-    Object.assign(model, {
-      params: fit.params,
-      standardErrors: fit.standardErrors,
-      logLikelihood: fit.logLikelihood,
-    });
-    const reason = unreliable(fit.params, fit.standardErrors, fit.converged);
-    if (reason) model.fallbackReason = reason;
-    else model.method = 'bgnbd';
-  }
-  const spends = summaries.map(spendHistory).filter((s): s is SpendHistory => s !== null);
-  if (spends.length < minRepeatBuyers) {
-    model.spendFallbackReason = `${spends.length} repeat buyers with known spend, fewer than ${minRepeatBuyers}`;
-  } else {
-    const gg = fitGammaGamma(spends, options.optimiser);
-    const seFinite = Object.values(gg.standardErrors).every(Number.isFinite);
-    if (gg.converged && gg.params.q > 1 && seFinite) {
-      model.spend = { params: gg.params, standardErrors: gg.standardErrors, logLikelihood: gg.logLikelihood };
-    } else {
-      model.spendFallbackReason = !gg.converged
-        ? 'the optimiser did not converge'
-        : gg.params.q <= 1
-          ? `q = ${gg.params.q} <= 1: mean spend infinite`
-          : 'standard errors not finite';
-    }
-  }
+  const sample = emptyModelSample();
+  for (const c of customers) addToModelSample(sample, c, asOfMs);
+  const model = fitShopModelFromSample(sample, options);
   model.fitMillis = clock() - started;
   return model;
 }
@@ -189,39 +118,65 @@ function spendPerOccasion(
   };
 }
 
-/** The customer's figures as of asOf (orders after it are ignored); null if they have no order by then. */
-export function predict(model: ShopModel, customer: CustomerOrders, asOf: string): CustomerPrediction | null {
-  const asOfMs = parseInstant(asOf);
-  const s = summarizeOrders(customer, asOfMs);
-  if (!s) return null;
-  const spend = spendPerOccasion(model, s);
-  let prediction: CustomerPrediction;
-  let expectedBy: ((days: number) => number) | null = null;
+type Forecast = { prediction: CustomerPrediction; expectedBy: ((days: number) => number) | null };
+
+/** The purchase figures by the model's method, and the expected occasions by any horizon. */
+function forecastOf(model: ShopModel, s: OrderSummary, asOfMs: number): Forecast {
   if (model.method === 'bgnbd' && model.params) {
     const params = model.params;
-    expectedBy = (days) => conditionalExpectedPurchases(params, s, days);
-    prediction = {
-      method: 'bgnbd',
-      pAlive: pAlive(params, s),
-      expected30: expectedBy(30),
-      expected90: expectedBy(90),
-      nextOrderAt: new Date(asOfMs + medianTimeToNextPurchase(params, s) * dayMs).toISOString(),
+    const expectedBy = (days: number) => conditionalExpectedPurchases(params, s, days);
+    return {
+      expectedBy,
+      prediction: {
+        method: 'bgnbd',
+        pAlive: pAlive(params, s),
+        expected30: expectedBy(30),
+        expected90: expectedBy(90),
+        nextOrderAt: new Date(asOfMs + medianTimeToNextPurchase(params, s) * dayMs).toISOString(),
+      },
     };
-  } else {
-    const rhythm = rhythmOf(s, model.shopMedianIntervalDays);
-    if (rhythm) expectedBy = (days) => days / rhythm.intervalDays;
-    prediction = {
+  }
+  const rhythm = rhythmOf(s, model.shopMedianIntervalDays);
+  const expectedBy = rhythm ? (days: number) => days / rhythm.intervalDays : null;
+  return {
+    expectedBy,
+    prediction: {
       method: 'median-interval',
       ...(rhythm && { median: rhythm.source }),
       pAlive: null,
       expected30: expectedBy ? expectedBy(30) : null,
       expected90: expectedBy ? expectedBy(90) : null,
       nextOrderAt: rhythm ? new Date(s.lastOrderMs + rhythm.intervalDays * dayMs).toISOString() : null,
-    };
-  }
+    },
+  };
+}
+
+/** The customer's figures as of asOf (orders after it are ignored); null if they have no order by then. */
+export function predict(model: ShopModel, customer: CustomerOrders, asOf: string): CustomerPrediction | null {
+  const asOfMs = parseInstant(asOf);
+  const s = summarizeOrders(customer, asOfMs);
+  if (!s) return null;
+  const { prediction, expectedBy } = forecastOf(model, s, asOfMs);
+  const spend = spendPerOccasion(model, s);
   if (expectedBy && spend.value !== undefined) {
     prediction.clv12 = clv12(expectedBy, spend.value, model.monthlyDiscountRate);
     prediction.spendMethod = spend.spendMethod;
   }
   return prediction;
+}
+
+/**
+ * Expected purchase occasions in the `days` after asOf, as predict reckons them; null with no order
+ * by asOf, or nothing to go by (the fallback in a shop without a repeat buyer).
+ */
+export function expectedOccasions(
+  model: ShopModel,
+  customer: CustomerOrders,
+  asOf: string,
+  days: number,
+): number | null {
+  const asOfMs = parseInstant(asOf);
+  const s = summarizeOrders(customer, asOfMs);
+  if (!s) return null;
+  return forecastOf(model, s, asOfMs).expectedBy?.(days) ?? null;
 }

@@ -86,6 +86,25 @@ describe('refreshing a shop', () => {
     });
   });
 
+  it('sums each segment’s revenue and paid orders, in currency units, also over unshared lists', () => {
+    expect(result.summary.revenueBySegment).toMatchObject({
+      vip: 140,
+      'lifecycle:loyal': 140,
+      'lifecycle:repeat': 50,
+      gold: 100,
+      'rfm:lost': 10,
+      // The browser's list is its own (interests are not interned): no revenue, still a key.
+      'interested:green tea': 0,
+      'activity:warm': 30,
+    });
+    expect(result.summary.paidOrdersBySegment).toMatchObject({
+      vip: 10,
+      'lifecycle:repeat': 5,
+      'activity:warm': 3,
+      'interested:green tea': 0,
+    });
+  });
+
   it('takes P(alive) from a model where one is fitted', () => {
     const withModel = refreshShop(shop, { timeZone: 'UTC' }, [], now, (c) =>
       c.customerId === 'b3' ? 0.2 : null,

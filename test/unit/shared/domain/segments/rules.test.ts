@@ -71,6 +71,17 @@ describe('conditions', () => {
     expect(holds({ kind: 'stat', stat: 'daysSinceLastOrder', op: 'ne', value: 5 }, never)).toBe(false);
   });
 
+  it('compare days until the predicted next order, negative when overdue, never without one', () => {
+    const due = (at: number | null | undefined) =>
+      features({ input: buyer(2, 60, 20, at === undefined ? {} : { predictedOrderAt: at }) });
+    const within7 = { kind: 'stat', stat: 'daysUntilPredictedOrder', op: 'lte', value: 7 } as const;
+    expect(holds(within7, due(daysAgo(-6.5)))).toBe(true);
+    expect(holds(within7, due(daysAgo(-7.5)))).toBe(false);
+    expect(holds({ ...within7, op: 'eq', value: -2 }, due(daysAgo(2)))).toBe(true);
+    expect(holds(within7, due(null))).toBe(false);
+    expect(holds(within7, due(undefined))).toBe(false);
+  });
+
   it('read the built-in features', () => {
     expect(holds({ kind: 'rfm-cell', cells: ['champions', 'loyal'] })).toBe(true);
     expect(holds({ kind: 'rfm-score', score: 'frequency', op: 'gte', value: 4 })).toBe(true);
@@ -152,6 +163,13 @@ describe('validation', () => {
     ).toEqual(['2.rule.id: refers to itself through a → b → c → a']);
     expect(issues([{ id: 'self', rule: { kind: 'segment', id: 'self' } }])).toEqual([
       '0.rule.id: refers to itself through self → self',
+    ]);
+  });
+
+  it('takes discover: ids for discovery groups, and no other namespace', () => {
+    expect(issues([{ id: 'discover:x', rule: { kind: 'gold' } }])).toEqual([]);
+    expect(issues([{ id: 'rfm:x', rule: { kind: 'gold' } }])).toEqual([
+      '0.id: lower-case letters, digits, - and _, at most 64',
     ]);
   });
 

@@ -1,0 +1,157 @@
+import { createHmac } from 'node:crypto';
+import { z } from 'zod';
+import { toMinorUnits } from '../customers/money.js';
+import { ValidationError } from '../errors.js';
+import { issuesOf } from '../validation.js';
+
+/**
+ * Coupons: rules a shop defines (orders from 100 get 3 off, free shipping over 80) and one code per
+ * send, derived from the send's idempotency key with the shop's secret. A retried send derives the
+ * same code, so no coupon is issued twice, and nobody can guess another customer's code.
+ */
+
+const money = z.number().nonnegative().max(1e9);
+
+export const couponRuleSchema = z
+  .strictObject({
+    id: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'lowercase letters, digits, - and _'),
+    offer: z.discriminatedUnion('type', [
+      /** `off` currency units off an order of at least `minOrder` (before the discount). */
+      z.strictObject({ type: z.literal('amountOff'), minOrder: money, off: money.positive() }),
+      z.strictObject({ type: z.literal('freeShipping'), minOrder: money }),
+    ]),
+    /** Days the code is valid from the moment it is issued. */
+    validDays: z.number().int().min(1).max(366),
+    /** Put in front of the code so a shop's staff can tell its campaigns apart. */
+    prefix: z
+      .string()
+      .regex(/^[A-Z0-9]{0,6}$/, 'up to 6 capital letters or digits')
+      .default(''),
+  })
+  .refine((r) => r.offer.type !== 'amountOff' || r.offer.off < r.offer.minOrder, {
+    message: 'the discount must be less than the minimum order',
+    path: ['offer', 'off'],
+  });
+
+export type CouponRule = z.output<typeof couponRuleSchema>;
+
+export function parseCouponRule(input: unknown): CouponRule {
+  const parsed = couponRuleSchema.safeParse(input);
+  if (!parsed.success) throw new ValidationError(issuesOf(parsed.error));
+  return parsed.data;
+}
+
+/** The rules the playbooks name; a shop edits or replaces them. */
+export const defaultCouponRules: CouponRule[] = [
+  { id: 'from-100-3-off', offer: { type: 'amountOff', minOrder: 100, off: 3 }, validDays: 14, prefix: '' },
+  { id: 'from-150-5-off', offer: { type: 'amountOff', minOrder: 150, off: 5 }, validDays: 14, prefix: '' },
+  { id: 'free-shipping-80', offer: { type: 'freeShipping', minOrder: 80 }, validDays: 14, prefix: '' },
+];
+
+/** No I, O, 0 or 1: a code read aloud or typed from a text message comes out right. */
+export const codeAlphabet = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
+const codeLength = 10;
+
+/** The code for one send: 10 characters (50 bits) of HMAC-SHA256(secret, idempotency key). */
+export function couponCode(shopSecret: string, idempotencyKey: string, prefix = ''): string {
+  if (shopSecret.length < 16) throw new Error('a coupon secret needs at least 16 characters');
+  const mac = createHmac('sha256', shopSecret).update(idempotencyKey).digest();
+  let code = '';
+  // 5 bits per character from the MAC's leading bytes.
+  let bits = 0;
+  let acc = 0;
+  for (const byte of mac) {
+    acc = (acc << 8) | byte;
+    bits += 8;
+    while (bits >= 5 && code.length < codeLength) {
+      bits -= 5;
+      code += codeAlphabet[(acc >> bits) & 31];
+    }
+    acc &= (1 << bits) - 1;
+    if (code.length === codeLength) break;
+  }
+  return prefix + code;
+}
+
+/** A code as a customer may type it: lower case, spaces and dashes. */
+export function normalizeCode(code: string): string {
+  return code.toUpperCase().replace(/[\s-]/g, '');
+}
+
+export interface IssuedCoupon {
+  code: string;
+  ruleId: string;
+  customerId: string;
+  /** The send (or coupon step) it was issued for. */
+  idempotencyKey: string;
+  validFrom: string;
+  validUntil: string;
+  /** The order that redeemed it, once one has. */
+  redeemedBy: string | null;
+}
+
+export function issueCoupon(
+  rule: CouponRule,
+  idempotencyKey: string,
+  customerId: string,
+  shopSecret: string,
+  now: Date,
+): IssuedCoupon {
+  return {
+    code: couponCode(shopSecret, idempotencyKey, rule.prefix),
+    ruleId: rule.id,
+    customerId,
+    idempotencyKey,
+    validFrom: now.toISOString(),
+    validUntil: new Date(now.getTime() + rule.validDays * 86_400_000).toISOString(),
+    redeemedBy: null,
+  };
+}
+
+export interface CouponOrder {
+  orderId: string;
+  customerId: string;
+  /** Currency units, before the coupon's discount. */
+  total: number;
+  placedAt: string;
+}
+
+export type Redemption =
+  | { ok: true; coupon: IssuedCoupon; discount: number; freeShipping: boolean }
+  | {
+      ok: false;
+      reason:
+        | 'unknown-code'
+        | 'other-customer'
+        | 'not-yet-valid'
+        | 'expired'
+        | 'below-minimum'
+        | 'already-redeemed';
+    };
+
+/**
+ * Whether an order may use a coupon, and what it takes off; the coupon comes back marked with the
+ * order. The same order redeeming again (a re-delivered event) gets the same answer.
+ */
+export function redeem(
+  coupon: IssuedCoupon | undefined,
+  rules: readonly CouponRule[],
+  order: CouponOrder,
+): Redemption {
+  const rule = coupon && rules.find((r) => r.id === coupon.ruleId);
+  if (!coupon || !rule) return { ok: false, reason: 'unknown-code' };
+  if (coupon.customerId !== order.customerId) return { ok: false, reason: 'other-customer' };
+  if (coupon.redeemedBy !== null && coupon.redeemedBy !== order.orderId)
+    return { ok: false, reason: 'already-redeemed' };
+  const at = Date.parse(order.placedAt);
+  if (at < Date.parse(coupon.validFrom)) return { ok: false, reason: 'not-yet-valid' };
+  if (at >= Date.parse(coupon.validUntil)) return { ok: false, reason: 'expired' };
+  if (toMinorUnits(order.total) < toMinorUnits(rule.offer.minOrder))
+    return { ok: false, reason: 'below-minimum' };
+  return {
+    ok: true,
+    coupon: { ...coupon, redeemedBy: order.orderId },
+    discount: rule.offer.type === 'amountOff' ? rule.offer.off : 0,
+    freeShipping: rule.offer.type === 'freeShipping',
+  };
+}
