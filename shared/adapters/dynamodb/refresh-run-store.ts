@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type {
@@ -14,13 +15,15 @@ const chunkBytes = 350_000;
 /** A run and what its shards handed over are kept a week for diagnosis, then expire. */
 const keptSeconds = 7 * 86_400;
 
-const partName = (phase: RefreshPhase, shard: number) => `${phase}#${String(shard).padStart(4, '0')}`;
+const partName = (phase: RefreshPhase, shard: number, attempt: string) =>
+  `${phase}#${String(shard).padStart(4, '0')}#${attempt}`;
 
 /**
- * The run is one item with a countdown per phase and the set of shards counted; each shard's result
- * is deflated and split over as many items as it needs (a shard of a 10-million-customer shop hands
- * over a few MB of distributions). Parts are written before the count, so a crash in between is
- * redone by the redelivered task.
+ * The run is one item with a countdown per phase and, per shard counted, the attempt that counted
+ * it. Each attempt's result is deflated and split over as many items as it needs (a shard of a
+ * 10-million-customer shop hands over a few MB of distributions) under its own attempt id, before
+ * the count: a crash in between is redone by the redelivered task, and a later attempt (which
+ * finds its work done and writes nothing) never overwrites the result that was counted.
  */
 export class DynamoRefreshRunStore implements RefreshRunStore {
   constructor(
@@ -38,6 +41,8 @@ export class DynamoRefreshRunStore implements RefreshRunStore {
             run: JSON.stringify(run),
             phase: run.phase,
             pending_sketch: run.shards,
+            counted_sketch: {},
+            counted_apply: {},
             expiresAt: Math.floor(Date.parse(run.startedAt) / 1000) + keptSeconds,
           },
           ConditionExpression: 'attribute_not_exists(pk)',
@@ -63,6 +68,7 @@ export class DynamoRefreshRunStore implements RefreshRunStore {
 
   async completeShard(task: RefreshTask, result: string): Promise<number | null> {
     const run = keys.refreshRun(task.shopId, task.runId);
+    const attempt = randomUUID();
     const bytes = deflateRawSync(Buffer.from(result));
     const chunks = Math.max(1, Math.ceil(bytes.length / chunkBytes));
     const expiresAt = Math.floor(Date.now() / 1000) + keptSeconds;
@@ -70,7 +76,7 @@ export class DynamoRefreshRunStore implements RefreshRunStore {
       this.doc,
       this.tableName,
       Array.from({ length: chunks }, (_, i) => ({
-        ...keys.refreshPart(task.shopId, task.runId, partName(task.phase, task.shard), i),
+        ...keys.refreshPart(task.shopId, task.runId, partName(task.phase, task.shard, attempt), i),
         data: bytes.subarray(i * chunkBytes, (i + 1) * chunkBytes),
         chunks,
         expiresAt,
@@ -82,15 +88,15 @@ export class DynamoRefreshRunStore implements RefreshRunStore {
         new UpdateCommand({
           TableName: this.tableName,
           Key: run,
-          UpdateExpression: 'ADD #pending :minusOne, #done :shard',
-          ConditionExpression: 'attribute_exists(pk) AND phase = :phase AND NOT contains(#done, :shardId)',
-          ExpressionAttributeNames: { '#pending': `pending_${task.phase}`, '#done': `done_${task.phase}` },
-          ExpressionAttributeValues: {
-            ':minusOne': -1,
-            ':shard': new Set([String(task.shard)]),
-            ':shardId': String(task.shard),
-            ':phase': task.phase,
+          UpdateExpression: 'SET #counted.#shard = :attempt ADD #pending :minusOne',
+          ConditionExpression:
+            'attribute_exists(pk) AND phase = :phase AND attribute_not_exists(#counted.#shard)',
+          ExpressionAttributeNames: {
+            '#pending': `pending_${task.phase}`,
+            '#counted': `counted_${task.phase}`,
+            '#shard': String(task.shard),
           },
+          ExpressionAttributeValues: { ':minusOne': -1, ':attempt': attempt, ':phase': task.phase },
           ReturnValues: 'UPDATED_NEW',
         }),
       );
@@ -105,6 +111,14 @@ export class DynamoRefreshRunStore implements RefreshRunStore {
   }
 
   async results(shopId: string, runId: string, phase: RefreshPhase): Promise<string[]> {
+    const run = await this.doc.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: keys.refreshRun(shopId, runId),
+        ConsistentRead: true,
+      }),
+    );
+    const counted = (run.Item?.[`counted_${phase}`] ?? {}) as Record<string, string>;
     const items = await queryAll(this.doc, {
       TableName: this.tableName,
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :part)',
@@ -113,10 +127,11 @@ export class DynamoRefreshRunStore implements RefreshRunStore {
         ':part': `${keyPrefixes.refreshPart}${phase}#`,
       },
     });
-    // Sort keys order chunks within a shard and shards within the phase.
+    // Sort keys order chunks within an attempt and shards within the phase; only counted attempts count.
     const byShard = new Map<string, Buffer[]>();
     for (const item of items) {
-      const shard = (item.sk as string).split('#')[2] as string;
+      const [, , shard, attempt] = (item.sk as string).split('#') as [string, string, string, string];
+      if (counted[String(Number(shard))] !== attempt) continue;
       byShard.set(shard, [...(byShard.get(shard) ?? []), Buffer.from(item.data as Uint8Array)]);
     }
     return [...byShard.values()].map((parts) => inflateRawSync(Buffer.concat(parts)).toString());

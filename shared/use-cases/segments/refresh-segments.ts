@@ -3,7 +3,6 @@ import type { Profile } from '../../domain/customers/profile.js';
 import { discoveryDefinitions } from '../../domain/segments/discovery.js';
 import {
   cutsOf,
-  isBuiltInSegment,
   mergeSketches,
   mergeSummaries,
   refreshShard,
@@ -94,9 +93,7 @@ export async function startRefreshes(deps: RefreshDeps, request: RefreshRequest 
     const run: RefreshRun = {
       shopId: shop.shopId,
       // One run per shop and tick (a tick delivered twice starts nothing new); every manual fire runs.
-      runId: request.shopIds
-        ? `${now.toISOString()}~${asOf.toISOString()}`
-        : minuteKey(now),
+      runId: request.shopIds ? `${now.toISOString()}~${asOf.toISOString()}` : minuteKey(now),
       asOf: asOf.toISOString(),
       shards: deps.segments.shards,
       phase: 'sketch',
@@ -248,7 +245,11 @@ function withPrediction(
   asOf: Date,
 ): CustomerInput {
   const prediction = predictionOf(model, profile.activity, shop.timeZone, asOf.toISOString());
-  return { ...input, pAlive: prediction?.pAlive ?? null };
+  return {
+    ...input,
+    pAlive: prediction?.pAlive ?? null,
+    predictedOrderAt: prediction?.nextOrderAt ? Date.parse(prediction.nextOrderAt) : null,
+  };
 }
 
 /** The last apply: the shop's summary, saved once per run, and the run closed. */

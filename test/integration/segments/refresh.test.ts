@@ -49,7 +49,7 @@ async function members(segmentId: string): Promise<string[]> {
 beforeAll(async () => {
   shop = await newShop();
   now = new Date((await control<{ now: string }>('GET', '/state')).now);
-  const events = Object.entries(buyers).flatMap(([customerId, orders]) =>
+  const events: unknown[] = Object.entries(buyers).flatMap(([customerId, orders]) =>
     orders.flatMap(([days, total], i) => [
       orderPlaced({ customerId }, { orderId: `${customerId}-${i}`, total, at: daysAgo(days) }),
       orderPaid({ customerId }, `${customerId}-${i}`, daysAgo(days - 0.01)),
@@ -80,7 +80,9 @@ describe('the nightly segment refresh on the local stack', () => {
     expect(await members('gold')).toEqual(['ana']);
     expect(await members('lifecycle:new')).toEqual(['fay']);
     const stages = await Promise.all(
-      ['new', 'honeymoon', 'repeat', 'loyal', 'at-risk', 'dormant', 'lost'].map((s) => members(`lifecycle:${s}`)),
+      ['new', 'honeymoon', 'repeat', 'loyal', 'at-risk', 'dormant', 'lost'].map((s) =>
+        members(`lifecycle:${s}`),
+      ),
     );
     // Every customer is in exactly one stage.
     expect(stages.flat().sort()).toEqual(['ana', 'ben', 'cai', 'dan', 'eve', 'fay']);
@@ -91,7 +93,9 @@ describe('the nightly segment refresh on the local stack', () => {
     // past max(120, 8 × it): dormant, though still ranked first of the five.
     const ahead = new Date(now.getTime() + 200 * 86_400_000).toISOString();
     await control('POST', '/fire/segment-refresh', { shopIds: [shop.shopId], asOf: ahead });
-    expect(await segmentsOf('ana')).toEqual(expect.arrayContaining(['lifecycle:dormant', 'activity:dormant']));
+    expect(await segmentsOf('ana')).toEqual(
+      expect.arrayContaining(['lifecycle:dormant', 'activity:dormant']),
+    );
     expect(await members('lifecycle:loyal')).toEqual([]);
 
     await control('POST', '/fire/segment-refresh', { shopIds: [shop.shopId] });

@@ -15,8 +15,8 @@ interface RunState {
 }
 
 /**
- * The run store of DynamoRefreshRunStore: a run created once, each shard's result kept (a retry
- * overwrites it), a shard counted once per phase, and the countdown answered while the run is in
+ * The run store of DynamoRefreshRunStore: a run created once, a shard counted once per phase with
+ * the result of the attempt that counted it, and the countdown answered while the run is in
  * that phase; a phase left once.
  */
 export class FakeRefreshRunStore implements RefreshRunStore {
@@ -47,10 +47,11 @@ export class FakeRefreshRunStore implements RefreshRunStore {
     this.faults.check('completeShard');
     const s = this.state(task.shopId, task.runId);
     if (!s) return null;
-    s.results[task.phase].set(task.shard, result);
     if (s.run.phase !== task.phase) return null;
+    // The attempt that counted the shard keeps its result; a later one's is never read.
     if (!s.done[task.phase].has(task.shard)) {
       s.done[task.phase].add(task.shard);
+      s.results[task.phase].set(task.shard, result);
       s.pending[task.phase] -= 1;
     }
     return s.pending[task.phase];

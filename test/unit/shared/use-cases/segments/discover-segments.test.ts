@@ -6,8 +6,10 @@ import { teaShop } from '../../../../support/shop-events.js';
 
 const shop = teaShop();
 const summary = (asOf: string, dueSoon: number): RefreshSummary => ({
+  runId: asOf,
   asOf,
   finishedAt: asOf,
+  changed: 0,
   customers: 100,
   buyers: 60,
   counts: { 'discover:due-soon': dueSoon },

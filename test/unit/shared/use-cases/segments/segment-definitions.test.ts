@@ -194,8 +194,10 @@ describe('listing segments', () => {
     clock.advance({ hours: 1 });
     await deps.results.saveSummary(shop.shopId, {
       ...summary({ vip: 3, gold: 2, 'interested:puer': 4, 'discover:due-soon': 1 }),
+      runId: clock.iso(),
       asOf: clock.iso(),
       finishedAt: clock.iso(),
+      changed: 0,
     });
     clock.advance({ hours: 1 });
     await update('new', { name: 'New', rule: { kind: 'gold' } });
