@@ -168,12 +168,12 @@ describe('HuitouApp', () => {
     app.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'cron(0 * * * ? *)' });
   });
 
-  it('routes the API to the api handler and alarms on errors and dead letters', () => {
+  it('routes the API to the api handler and alarms on errors and dead letters (send, import, refresh, stream)', () => {
     app.hasResourceProperties('AWS::ApiGatewayV2::Route', {
       RouteKey: 'ANY /v1/{proxy+}',
       AuthorizationType: 'NONE',
     });
-    expect(Object.keys(app.findResources('AWS::CloudWatch::Alarm'))).toHaveLength(functions.length + 3);
+    expect(Object.keys(app.findResources('AWS::CloudWatch::Alarm'))).toHaveLength(functions.length + 4);
   });
 
   it('lets only IAM-signed requests reach the admin routes', () => {
@@ -220,7 +220,7 @@ describe('HuitouApp', () => {
       expect(actions.includes('s3:GetObject'), `${def.name} reads uploads`).toBe(has('importBucket'));
       // A stream's event source sends the records it gives up on to its failure queue.
       expect(actions.includes('sqs:SendMessage'), `${def.name} queues messages`).toBe(
-        has('sendQueue') || has('importBucket') || def.trigger.kind === 'dynamodbStream',
+        has('sendQueue') || has('refreshQueue') || has('importBucket') || def.trigger.kind === 'dynamodbStream',
       );
     }
   });
