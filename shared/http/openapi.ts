@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { shopEventSchema } from '../domain/customers/events.js';
 import { customerIdSchema, traitsSchema } from '../domain/customers/traits.js';
 
+import { audiencePaths, audienceTags } from './openapi-audiences.js';
 import { jsonOf, ref } from './openapi-parts.js';
 import { segmentPaths, segmentTags } from './openapi-segments.js';
 
@@ -127,6 +128,7 @@ export function openApiDocument(): Record<string, unknown> {
       { name: 'intake', description: 'Events, in huitou’s shape or the Segment tracking spec' },
       { name: 'customers', description: 'Customer traits, profiles and erasure' },
       ...segmentTags,
+      ...audienceTags,
     ],
     components: {
       securitySchemes: {
@@ -341,6 +343,7 @@ export function openApiDocument(): Record<string, unknown> {
         },
       },
       ...segmentPaths,
+      ...audiencePaths,
     },
   };
 }
