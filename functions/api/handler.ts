@@ -29,6 +29,7 @@ import { putCustomer } from '../../shared/use-cases/customers/put-customer.js';
 import { ingestSegment } from '../../shared/use-cases/intake/ingest-segment.js';
 import { authenticate, enforceRateLimit } from '../../shared/use-cases/shops/api-keys.js';
 import type { ApiDeps, ApiRoute, ShopContext } from './context.js';
+import { audienceRoutes } from './routes/audiences.js';
 import { predictionRoutes } from './routes/predictions.js';
 import { segmentRoutes } from './routes/segments.js';
 
@@ -127,6 +128,7 @@ const routes: ApiRoute[] = [
   },
   ...segmentRoutes(deps),
   ...predictionRoutes(deps),
+  ...audienceRoutes(deps),
 ];
 
 async function authorize(event: APIGatewayProxyEventV2, credentials: CredentialScheme): Promise<ShopContext> {

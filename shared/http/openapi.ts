@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { shopEventSchema } from '../domain/customers/events.js';
 import { customerIdSchema, traitsSchema } from '../domain/customers/traits.js';
 
+import { audiencePaths, audienceTags } from './openapi-audiences.js';
 import { jsonOf, ref } from './openapi-parts.js';
 import { predictionPaths, predictionTags } from './openapi-predictions.js';
 import { segmentPaths, segmentSchemas, segmentTags } from './openapi-segments.js';
@@ -129,6 +130,7 @@ export function openApiDocument(): Record<string, unknown> {
       { name: 'customers', description: 'Customer traits, profiles and erasure' },
       ...segmentTags,
       ...predictionTags,
+      ...audienceTags,
     ],
     components: {
       securitySchemes: {
@@ -345,6 +347,7 @@ export function openApiDocument(): Record<string, unknown> {
       },
       ...segmentPaths,
       ...predictionPaths,
+      ...audiencePaths,
     },
   };
 }

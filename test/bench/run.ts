@@ -5,12 +5,14 @@
  * Local reports them.
  *
  * Sections: demo (a first `npm start`), intake (end to end against raw writes), import (history),
- * segments (the pure refresh engine on 1M customers beside DuckDB), predictions (BG/NBD fit time).
- * Options: --only demo,intake,import,segments,predictions; --events N (intake, default 5000); --rounds N (default 3);
+ * segments (the pure refresh engine on 1M customers beside DuckDB), predictions (BG/NBD fit time),
+ * audiences (offer-fit read units against full reads, 100,000 customers).
+ * Options: --only demo,intake,import,segments,predictions,audiences; --events N (intake, default 5000); --rounds N (default 3);
  * --orders N (import, default 100000); --keep (leave the data directory).
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { audiencesSection } from './audiences.js';
 import { benchDemoFill, demoFillMarkdown } from './demo-fill.js';
 import { benchImport, importMarkdown } from './import.js';
 import { benchIntake, intakeMarkdown } from './intake.js';
@@ -20,7 +22,7 @@ import { log, machine, startBenchStack } from './support/stack.js';
 
 const { values } = parseArgs({
   options: {
-    only: { type: 'string', default: 'demo,intake,import,segments,predictions' },
+    only: { type: 'string', default: 'demo,intake,import,segments,predictions,audiences' },
     events: { type: 'string', default: '5000' },
     rounds: { type: 'string', default: '3' },
     orders: { type: 'string', default: '100000' },
@@ -108,10 +110,12 @@ if (only.has('predictions')) {
     '',
   ].join('\n');
 }
+if (only.has('audiences'))
+  ({ result: json.audiences, markdown: sections.audiences } = await audiencesSection(100_000));
 
 json.machine = machine();
 json.markdown = sections;
-const order = ['demo', 'intake', 'import', 'segments', 'predictions', 'journeys', 'sending'];
+const order = ['demo', 'intake', 'import', 'segments', 'predictions', 'audiences', 'journeys', 'sending'];
 const markdown = [
   '# Benchmark results',
   '',

@@ -220,7 +220,10 @@ describe('HuitouApp', () => {
       expect(actions.includes('s3:GetObject'), `${def.name} reads uploads`).toBe(has('importBucket'));
       // A stream's event source sends the records it gives up on to its failure queue.
       expect(actions.includes('sqs:SendMessage'), `${def.name} queues messages`).toBe(
-        has('sendQueue') || has('refreshQueue') || has('importBucket') || def.trigger.kind === 'dynamodbStream',
+        has('sendQueue') ||
+          has('refreshQueue') ||
+          has('importBucket') ||
+          def.trigger.kind === 'dynamodbStream',
       );
     }
   });

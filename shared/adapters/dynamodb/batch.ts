@@ -1,6 +1,9 @@
+import type { ConsumedCapacity } from '@aws-sdk/client-dynamodb';
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
+  type BatchGetCommandInput,
+  type BatchGetCommandOutput,
   BatchWriteCommand,
   type DynamoDBDocumentClient,
   QueryCommand,
@@ -28,34 +31,50 @@ export async function conditionally(write: () => Promise<unknown>): Promise<bool
 
 const backoff = (attempt: number) => new Promise((r) => setTimeout(r, Math.min(1000, 25 * 2 ** attempt)));
 
-/**
- * BatchGetItem over any number of keys, retrying what DynamoDB leaves unprocessed. Strongly
- * consistent unless said otherwise (an eventually consistent read costs half).
- */
+export interface BatchGetOptions {
+  /** Attributes to return (the read is billed on the whole item all the same). */
+  projection?: { expression: string; names?: Record<string, string> };
+  /** Strongly consistent unless said otherwise: an eventually consistent read costs half. */
+  consistent?: boolean;
+  /** Told the read units each call consumed, when a caller counts them. */
+  onCapacity?: (units: number) => void;
+}
+
+/** The read units of a response's ConsumedCapacity (one entry or a list). */
+export const capacityUnits = (consumed: ConsumedCapacity | ConsumedCapacity[] | undefined): number =>
+  [consumed ?? []].flat().reduce((sum, c) => sum + (c.CapacityUnits ?? 0), 0);
+
+/** BatchGetItem over any number of keys, retrying what DynamoDB leaves unprocessed. */
 export async function batchGet(
   doc: DynamoDBDocumentClient,
   tableName: string,
   keyList: Key[],
-  projection?: string,
-  consistent = true,
+  options: BatchGetOptions = {},
 ): Promise<Array<Record<string, unknown>>> {
   const unique = [...new Map(keyList.map((k) => [`${k.pk}\u0000${k.sk}`, k])).values()];
+  const { projection, consistent = true, onCapacity } = options;
   const parts = await Promise.all(
     chunk(unique, 100).map(async (part) => {
       const items: Array<Record<string, unknown>> = [];
-      let request:
-        | Record<
-            string,
-            { Keys: Array<Record<string, unknown>>; ConsistentRead?: boolean; ProjectionExpression?: string }
-          >
-        | undefined = {
-        [tableName]: { Keys: part, ConsistentRead: consistent, ProjectionExpression: projection },
+      let request: BatchGetCommandInput['RequestItems'] = {
+        [tableName]: {
+          Keys: part,
+          ConsistentRead: consistent,
+          ProjectionExpression: projection?.expression,
+          ExpressionAttributeNames: projection?.names,
+        },
       };
       for (let attempt = 0; request && Object.keys(request).length > 0; attempt++) {
         if (attempt > 0) await backoff(attempt);
-        const out = await doc.send(new BatchGetCommand({ RequestItems: request }));
+        const out: BatchGetCommandOutput = await doc.send(
+          new BatchGetCommand({
+            RequestItems: request,
+            ...(onCapacity && { ReturnConsumedCapacity: 'TOTAL' }),
+          }),
+        );
         items.push(...(out.Responses?.[tableName] ?? []));
-        request = out.UnprocessedKeys as typeof request;
+        onCapacity?.(capacityUnits(out.ConsumedCapacity));
+        request = out.UnprocessedKeys;
       }
       return items;
     }),

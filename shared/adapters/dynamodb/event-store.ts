@@ -85,7 +85,9 @@ export class DynamoEventStore implements EventStore {
 
   async stored(events: StoredEvent[]): Promise<Set<string>> {
     if (events.length === 0) return new Set();
-    const items = await batchGet(this.doc, this.tableName, events.map(eventKey), 'id');
+    const items = await batchGet(this.doc, this.tableName, events.map(eventKey), {
+      projection: { expression: 'id' },
+    });
     return new Set(items.map((item) => item.id as string));
   }
 

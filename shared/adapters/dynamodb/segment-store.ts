@@ -52,8 +52,7 @@ export class DynamoSegmentStore implements SegmentStore {
         this.doc,
         this.tableName,
         page.map((k) => ({ pk: k.pk as string, sk: k.sk as string })),
-        undefined,
-        false,
+        { consistent: false },
       );
       yield items.flatMap((item) => {
         const stored = profileFromItem(item);
