@@ -416,6 +416,9 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
         void fillDemoShop(options.demoCustomers, options.log)
           .then(() => settle(longSettleMs))
           .then(() => options.log('demo shop: history applied to the profiles'))
+          // Segments and the repurchase model from the start, not from the first 02:00.
+          .then(() => scheduler.fire('segment-refresh', { shopIds: [demoShopId] }))
+          .then(() => options.log('demo shop: segments refreshed, repurchase model fitted'))
           .catch((error: Error) => options.log(`demo shop: filling stopped: ${error.message}`));
     }
     writeFileSync(join(dataDir, 'local.json'), `${JSON.stringify(facts, null, 2)}\n`);

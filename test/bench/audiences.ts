@@ -7,29 +7,11 @@
  * DynamoDB Local reports them and as AWS bills them (support/billing-meter.ts).
  */
 
-import {
-  BatchGetCommand,
-  type BatchGetCommandOutput,
-  type DynamoDBDocumentClient,
-  QueryCommand,
-  ScanCommand,
-} from '@aws-sdk/lib-dynamodb';
-import { marshall } from '@aws-sdk/util-dynamodb';
-import { seededRandom } from '../../infra/local/seeded-random.js';
+import { type DynamoDBDocumentClient, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { batchGet } from '../../shared/adapters/dynamodb/batch.js';
 import { customerShards, valueShardPk } from '../../shared/adapters/dynamodb/keys.js';
-import { profileItem } from '../../shared/adapters/dynamodb/profile-store.js';
-import { chunk } from '../../shared/domain/collections.js';
-import { emptyActivity, newProfile, type OrderFacts } from '../../shared/domain/customers/profile.js';
-import { itemSize } from './support/billing-meter.js';
-import {
-  type BenchStack,
-  getJson,
-  log,
-  rawBatchWrite,
-  round,
-  seconds,
-  startBenchStack,
-} from './support/stack.js';
+import { type BenchStack, getJson, round } from './support/stack.js';
+import { aovOf, type Synthetic, type writeSyntheticShop } from './support/synthetic-shop.js';
 
 export interface AudiencesResult {
   customers: number;
@@ -43,24 +25,6 @@ export interface AudiencesResult {
   tableScanUnits: { reported: number; billed: number };
 }
 
-type Synthetic = { id: string; totals: number[]; consent: boolean };
-
-/** Baskets log-normal around 120 (minor units ×100), 1–4 orders, 70% consent to marketing email. */
-function syntheticShop(count: number): Synthetic[] {
-  const rnd = seededRandom(9);
-  const normal = () => Math.sqrt(-2 * Math.log(1 - rnd())) * Math.cos(2 * Math.PI * rnd());
-  return Array.from({ length: count }, (_, i) => {
-    const basket = 120 * Math.exp(0.6 * normal());
-    const orders = 1 + Math.floor(rnd() * 4);
-    const totals = Array.from({ length: orders }, () =>
-      Math.max(100, Math.round(basket * (0.8 + 0.4 * rnd()) * 100)),
-    );
-    return { id: `c${String(i).padStart(6, '0')}`, totals, consent: rnd() < 0.7 };
-  });
-}
-
-const aovOf = (s: Synthetic) => Math.round(s.totals.reduce((a, b) => a + b, 0) / s.totals.length);
-
 /** The whole-unit threshold whose [0.6T, T) holds the number of emailable customers nearest 1%. */
 function thresholdForOnePercent(shop: Synthetic[]): { threshold: number; audience: number } {
   const values = shop.filter((s) => s.consent).map(aovOf);
@@ -71,33 +35,6 @@ function thresholdForOnePercent(shop: Synthetic[]): { threshold: number; audienc
       best = { threshold: t, audience };
   }
   return best;
-}
-
-function itemOf(shopId: string, s: Synthetic, now: string): Record<string, unknown> {
-  const profile = newProfile(shopId, s.id, now);
-  profile.traits = { email: `${s.id}@example.com`, consent: { email: { marketing: s.consent } } };
-  const activity = emptyActivity();
-  s.totals.forEach((total, i) => {
-    const placedAt = new Date(Date.parse('2026-01-01T00:00:00Z') + i * 30 * 86_400_000).toISOString();
-    const order: OrderFacts = {
-      placedAt,
-      paidAt: placedAt,
-      total,
-      currency: 'CNY',
-      refunds: {},
-      discounted: false,
-      categories: ['tea'],
-    };
-    activity.orders[`${s.id}-${i}`] = order;
-  });
-  activity.firstSeenAt = now;
-  activity.lastSeenAt = now;
-  profile.activity = activity;
-  return profileItem(
-    { profile, version: 1, identities: [`email:${s.id}@example.com`], applied: {}, outbox: [] },
-    aovOf(s),
-    now,
-  );
 }
 
 /** Reported units and billed units of what `read` does. */
@@ -121,7 +58,7 @@ async function readEveryCustomer(
   shopId: string,
 ): Promise<number> {
   let units = 0;
-  const keyList: Array<Record<string, unknown>> = [];
+  const keyList: Array<{ pk: string; sk: string }> = [];
   await Promise.all(
     Array.from({ length: customerShards }, async (_, shard) => {
       let start: Record<string, unknown> | undefined;
@@ -137,26 +74,18 @@ async function readEveryCustomer(
           }),
         );
         units += out.ConsumedCapacity?.CapacityUnits ?? 0;
-        keyList.push(...(out.Items ?? []).map((i) => ({ pk: i.pk, sk: i.sk })));
+        keyList.push(...(out.Items ?? []).map((i) => ({ pk: i.pk as string, sk: i.sk as string })));
         start = out.LastEvaluatedKey;
       } while (start);
     }),
   );
-  const parts = chunk(keyList, 100);
-  await Promise.all(
-    Array.from({ length: 4 }, async () => {
-      for (let part = parts.shift(); part; part = parts.shift()) {
-        let request: BatchGetCommandOutput['UnprocessedKeys'] = { [table]: { Keys: part } };
-        while (request && Object.keys(request).length > 0) {
-          const out: BatchGetCommandOutput = await doc.send(
-            new BatchGetCommand({ RequestItems: request, ReturnConsumedCapacity: 'TOTAL' }),
-          );
-          units += (out.ConsumedCapacity ?? []).reduce((sum, c) => sum + (c.CapacityUnits ?? 0), 0);
-          request = out.UnprocessedKeys;
-        }
-      }
-    }),
-  );
+  // As the audience reads its customers: eventually consistent, capacity counted.
+  await batchGet(doc, table, keyList, {
+    consistent: false,
+    onCapacity: (u) => {
+      units += u;
+    },
+  });
   return units;
 }
 
@@ -173,28 +102,15 @@ async function scanTable(doc: DynamoDBDocumentClient, table: string): Promise<nu
   return units;
 }
 
-export async function benchAudiences(customers: number): Promise<AudiencesResult> {
-  const stack = await startBenchStack({ keep: false });
-  try {
-    const { settings, key } = await stack.newShop('audiences');
-    const shop = syntheticShop(customers);
+/** On a stack holding a synthetic shop (support/synthetic-shop.ts). */
+export async function benchAudiences(
+  stack: BenchStack,
+  written: Awaited<ReturnType<typeof writeSyntheticShop>>,
+): Promise<AudiencesResult> {
+  {
+    const { settings, key, shop, averageItemBytes, secondsToWrite } = written;
+    const customers = shop.length;
     const { threshold, audience } = thresholdForOnePercent(shop);
-    const now = new Date().toISOString();
-    const items = shop.map((s) => itemOf(settings.shopId, s, now));
-    const averageItemBytes = Math.round(
-      items
-        .slice(0, 1000)
-        .reduce((sum, i) => sum + itemSize(marshall(i, { removeUndefinedValues: true })), 0) /
-        Math.min(1000, items.length),
-    );
-    const started = Date.now();
-    for (const [i, part] of chunk(items, 10_000).entries()) {
-      await rawBatchWrite(stack.doc, stack.runtime.tableName, part);
-      log(
-        `audiences: ${(i + 1) * 10_000 > customers ? customers : (i + 1) * 10_000} customers written (${round(seconds(started))} s)`,
-      );
-    }
-    const secondsToWrite = seconds(started);
     let returned = 0;
     const audienceUnits = await measured(stack, async () => {
       let units = 0;
@@ -227,16 +143,17 @@ export async function benchAudiences(customers: number): Promise<AudiencesResult
       everyCustomerUnits,
       tableScanUnits,
     };
-  } finally {
-    await stack.stop();
   }
 }
 
 const percent = (part: number, whole: number) => `${((100 * part) / whole).toFixed(2)}%`;
 
 /** The section for results.md and results.json. */
-export async function audiencesSection(customers: number): Promise<{ result: unknown; markdown: string }> {
-  const r = await benchAudiences(customers);
+export async function audiencesSection(
+  stack: BenchStack,
+  written: Awaited<ReturnType<typeof writeSyntheticShop>>,
+): Promise<{ result: unknown; markdown: string }> {
+  const r = await benchAudiences(stack, written);
   const row = (name: string, u: { reported: number; billed: number }) =>
     `| ${name} | ${u.reported.toLocaleString('en')} | ${u.billed.toLocaleString('en')} | ${percent(r.audienceUnits.reported, u.reported)} | ${percent(r.audienceUnits.billed, u.billed)} |`;
   const markdown = [

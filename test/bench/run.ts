@@ -6,9 +6,10 @@
  *
  * Sections: demo (a first `npm start`), intake (end to end against raw writes), import (history),
  * segments (the pure refresh engine on 1M customers beside DuckDB), predictions (BG/NBD fit time),
- * audiences (offer-fit read units against full reads, 100,000 customers).
- * Options: --only demo,intake,import,segments,predictions,audiences; --events N (intake, default 5000); --rounds N (default 3);
- * --orders N (import, default 100000); --keep (leave the data directory).
+ * refresh (the nightly refresh end to end) and audiences (offer-fit read units against full reads), both
+ * on one synthetic shop of 100,000 customers.
+ * Options: --only demo,intake,import,segments,predictions,refresh,audiences; --events N (intake, default 5000); --rounds N (default 3);
+ * --orders N (import, default 100000); --customers N (refresh and audiences, default 100000); --keep (leave the data directory).
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -17,15 +18,18 @@ import { benchDemoFill, demoFillMarkdown } from './demo-fill.js';
 import { benchImport, importMarkdown } from './import.js';
 import { benchIntake, intakeMarkdown } from './intake.js';
 import { benchPredictions } from './predictions.js';
+import { refreshSection } from './refresh.js';
 import { benchSegments } from './segments.js';
 import { log, machine, startBenchStack } from './support/stack.js';
+import { writeSyntheticShop } from './support/synthetic-shop.js';
 
 const { values } = parseArgs({
   options: {
-    only: { type: 'string', default: 'demo,intake,import,segments,predictions,audiences' },
+    only: { type: 'string', default: 'demo,intake,import,segments,predictions,audiences,refresh' },
     events: { type: 'string', default: '5000' },
     rounds: { type: 'string', default: '3' },
     orders: { type: 'string', default: '100000' },
+    customers: { type: 'string', default: '100000' },
     keep: { type: 'boolean', default: false },
   },
 });
@@ -110,12 +114,33 @@ if (only.has('predictions')) {
     '',
   ].join('\n');
 }
-if (only.has('audiences'))
-  ({ result: json.audiences, markdown: sections.audiences } = await audiencesSection(100_000));
+if (only.has('audiences') || only.has('refresh')) {
+  // One synthetic shop (--customers, default 100,000) serves both: writing it takes minutes here.
+  const stack = await startBenchStack({ keep: values.keep });
+  try {
+    const written = await writeSyntheticShop(stack, 'synthetic', Number(values.customers));
+    if (only.has('audiences'))
+      ({ result: json.audiences, markdown: sections.audiences } = await audiencesSection(stack, written));
+    if (only.has('refresh'))
+      ({ result: json.refresh, markdown: sections.refresh } = await refreshSection(stack, written));
+  } finally {
+    await stack.stop();
+  }
+}
 
 json.machine = machine();
 json.markdown = sections;
-const order = ['demo', 'intake', 'import', 'segments', 'predictions', 'audiences', 'journeys', 'sending'];
+const order = [
+  'demo',
+  'intake',
+  'import',
+  'segments',
+  'predictions',
+  'refresh',
+  'audiences',
+  'journeys',
+  'sending',
+];
 const markdown = [
   '# Benchmark results',
   '',
