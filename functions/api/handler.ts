@@ -4,11 +4,13 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { perShopCache } from '../../shared/adapters/cache/per-shop-cache.js';
 import { createDocumentClient } from '../../shared/adapters/dynamodb/client.js';
 import { DynamoErasureStore } from '../../shared/adapters/dynamodb/erasure-store.js';
 import { DynamoEventStore } from '../../shared/adapters/dynamodb/event-store.js';
 import { DynamoProfileStore } from '../../shared/adapters/dynamodb/profile-store.js';
 import { DynamoRefreshResultStore } from '../../shared/adapters/dynamodb/refresh-result-store.js';
+import { DynamoSegmentDefinitionStore } from '../../shared/adapters/dynamodb/segment-definition-store.js';
 import { DynamoShopStore } from '../../shared/adapters/dynamodb/shop-store.js';
 import { now } from '../../shared/clock.js';
 import { loadConfig } from '../../shared/config.js';
@@ -27,6 +29,7 @@ import { getCustomer } from '../../shared/use-cases/customers/get-customer.js';
 import { ingestEvents } from '../../shared/use-cases/customers/ingest-events.js';
 import { putCustomer } from '../../shared/use-cases/customers/put-customer.js';
 import { ingestSegment } from '../../shared/use-cases/intake/ingest-segment.js';
+import { liveSegmentsOfShop } from '../../shared/use-cases/segments/live-segments.js';
 import { authenticate, enforceRateLimit } from '../../shared/use-cases/shops/api-keys.js';
 import type { ApiDeps, ApiRoute, ShopContext } from './context.js';
 import { audienceRoutes } from './routes/audiences.js';
@@ -59,6 +62,9 @@ function customerId(params: Record<string, string>): string {
     throw new ValidationError([{ path: 'id', message: parsed.error.issues[0]?.message ?? 'invalid' }]);
   return parsed.data;
 }
+
+const definitions = new DynamoSegmentDefinitionStore(doc, config.TABLE_NAME);
+const liveSegments = perShopCache((shopId) => liveSegmentsOfShop(definitions, shopId), now);
 
 const deps: ApiDeps = { doc, tableName: config.TABLE_NAME, profiles, eventsFor, clock: now };
 
@@ -101,7 +107,12 @@ const routes: ApiRoute[] = [
     method: 'PUT',
     path: '/v1/customers/{id}',
     run: async ({ shop, event, params }) => {
-      const profile = await putCustomer({ profiles, clock: now }, shop, customerId(params), jsonBody(event));
+      const profile = await putCustomer(
+        { profiles, clock: now, liveSegments },
+        shop,
+        customerId(params),
+        jsonBody(event),
+      );
       return json(200, { customerId: profile.customerId, traits: profile.traits });
     },
   },

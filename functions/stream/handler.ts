@@ -2,9 +2,11 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import middy from '@middy/core';
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
+import { perShopCache } from '../../shared/adapters/cache/per-shop-cache.js';
 import { shopSettingsCache } from '../../shared/adapters/cache/shop-settings-cache.js';
 import { createDocumentClient } from '../../shared/adapters/dynamodb/client.js';
 import { DynamoProfileStore } from '../../shared/adapters/dynamodb/profile-store.js';
+import { DynamoSegmentDefinitionStore } from '../../shared/adapters/dynamodb/segment-definition-store.js';
 import { DynamoShopStore } from '../../shared/adapters/dynamodb/shop-store.js';
 import { eventOfRecord } from '../../shared/adapters/dynamodb/stream-records.js';
 import { now } from '../../shared/clock.js';
@@ -12,12 +14,15 @@ import { loadConfig } from '../../shared/config.js';
 import type { StoredEvent } from '../../shared/domain/customers/events.js';
 import { observability } from '../../shared/observability.js';
 import { applyNewEvents } from '../../shared/use-cases/customers/apply-events.js';
+import { liveSegmentsOfShop } from '../../shared/use-cases/segments/live-segments.js';
 
 const { logger, tracer } = observability('stream');
 const config = loadConfig();
 const doc = createDocumentClient(tracer.captureAWSv3Client(new DynamoDBClient({})));
 const profiles = new DynamoProfileStore(doc, config.TABLE_NAME, now);
 const shopSettings = shopSettingsCache(new DynamoShopStore(doc, config.TABLE_NAME), now);
+const definitions = new DynamoSegmentDefinitionStore(doc, config.TABLE_NAME);
+const liveSegments = perShopCache((shopId) => liveSegmentsOfShop(definitions, shopId), now);
 
 /**
  * New events in, profiles out. Records whose customer could not be committed are reported as
@@ -41,6 +46,7 @@ export const handler = middy(async (stream: DynamoDBStreamEvent): Promise<Dynamo
       profiles,
       clock: now,
       shopSettings,
+      liveSegments,
       onFailure: (error, events) => logger.error('Could not apply events', { events, error: error as Error }),
     },
     parsed.map((p) => p.event),

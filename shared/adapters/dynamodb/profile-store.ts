@@ -226,6 +226,20 @@ export class DynamoProfileStore implements ProfileStore {
       }
       for (const event of plan.emitted)
         items.push({ Put: { TableName: this.tableName, Item: eventItem(event) } });
+      for (const id of plan.memberships?.joined ?? [])
+        items.push({
+          Put: {
+            TableName: this.tableName,
+            Item: keys.segmentMember(profile.shopId, id, profile.customerId),
+          },
+        });
+      for (const id of plan.memberships?.left ?? [])
+        items.push({
+          Delete: {
+            TableName: this.tableName,
+            Key: keys.segmentMember(profile.shopId, id, profile.customerId),
+          },
+        });
       // Orders moved out are plain copies until the profile says so; only a late change must go with it.
       const inside = archived.slice(0, maxTransactItems - items.length);
       const before = archived.slice(inside.length);

@@ -127,8 +127,10 @@ export interface CommitPlan {
   merged: Array<{ customerId: string; expectedVersion: number; segments: string[] }>;
   /** Orders to write as items of their own (moved out, or changed by a late event). */
   archivedOrders: ArchivedOrder[];
-  /** True when the change must be written at once (merges, a changed archived order). */
+  /** True when the change must be written at once (merges, a changed archived order, live memberships). */
   atomic: boolean;
+  /** Live segments the customer joined and left with this change: their member items change with it. */
+  memberships?: { joined: string[]; left: string[] };
   applied: AppliedEvents;
   /** Events huitou emits as part of this change (tier_changed): the profile's outbox after it. */
   emitted: StoredEvent[];

@@ -12,12 +12,15 @@ import {
 import { identityKey } from '../../domain/customers/identity.js';
 import type { OrderFacts, Profile, Traits } from '../../domain/customers/profile.js';
 import { ConflictError } from '../../domain/errors.js';
+import { type LiveSegments, liveMembershipChange } from '../../domain/segments/live.js';
 import type { ShopSettings } from '../../domain/shops/shop.js';
 import type { ProfileStore } from '../../ports/customers/profile-store.js';
 
 export interface ChangeDeps {
   profiles: ProfileStore;
   clock: () => Date;
+  /** The shop's live segments (custom segments on the customer's own facts), kept as events arrive. */
+  liveSegments?: (shopId: string) => Promise<LiveSegments>;
 }
 
 export type ChangeOutcome = { ok: true; profile: Profile; plan: CommitPlan } | { ok: false; error: unknown };
@@ -38,6 +41,7 @@ export async function changeCustomers(
   changes: CustomerChange[],
 ): Promise<ChangeOutcome[]> {
   const outcomes: Array<ChangeOutcome | undefined> = new Array(changes.length);
+  const live = await deps.liveSegments?.(settings.shopId);
   let pending = changes.map((change, index) => ({ change, index }));
   for (let attempt = 0; attempt < maxAttempts && pending.length > 0; attempt++) {
     const known = await readKnown(
@@ -56,7 +60,12 @@ export async function changeCustomers(
       for (let group = groups.shift(); group; group = groups.shift()) {
         const members = group;
         try {
-          const plan = decideChange(settings, combine(members.map((m) => m.change)), known, deps.clock());
+          const plan = withLiveSegments(
+            decideChange(settings, combine(members.map((m) => m.change)), known, deps.clock()),
+            live,
+            settings,
+            deps.clock(),
+          );
           const result = plan.changed ? await deps.profiles.commit(plan) : { status: 'committed' as const };
           if (result.status === 'conflict') retry.push(...members);
           else for (const m of members) outcomes[m.index] = { ok: true, profile: plan.profile, plan };
@@ -74,6 +83,24 @@ export async function changeCustomers(
       error: new ConflictError(`Concurrent update of a customer of shop ${settings.shopId}`),
     };
   return outcomes as ChangeOutcome[];
+}
+
+/** A changed customer's live memberships follow the change, in the same (then atomic) commit. */
+function withLiveSegments(
+  plan: CommitPlan,
+  live: LiveSegments | undefined,
+  settings: ShopSettings,
+  now: Date,
+): CommitPlan {
+  if (!live || !plan.changed) return plan;
+  const change = liveMembershipChange(plan.profile, live, settings.timeZone, now);
+  if (!change) return plan;
+  return {
+    ...plan,
+    profile: { ...plan.profile, segments: change.segments },
+    memberships: { joined: change.joined, left: change.left },
+    atomic: true,
+  };
 }
 
 /** One change to one customer; throws what the change could not do. */

@@ -152,7 +152,9 @@ export class FakeProfileStore implements ProfileStore {
       1 +
       plan.newIdentities.length +
       plan.merged.reduce((n, m) => n + 2 + m.segments.length, 0) +
-      plan.emitted.length;
+      plan.emitted.length +
+      (plan.memberships?.joined.length ?? 0) +
+      (plan.memberships?.left.length ?? 0);
     const inside = plan.archivedOrders.slice(0, Math.max(0, maxTransactItems - itemsBefore));
     plan.archivedOrders.slice(inside.length).forEach(writeArchived);
     if (!profileFree || !plan.newIdentities.every(linkFree) || !mergedOk) return { status: 'conflict' };
@@ -173,6 +175,10 @@ export class FakeProfileStore implements ProfileStore {
       for (const id of m.segments) this.table.delete(keys.segmentMember(shopId, id, m.customerId));
     }
     plan.emitted.forEach(writeEvent);
+    for (const id of plan.memberships?.joined ?? [])
+      this.table.put(keys.segmentMember(shopId, id, customerId), { type: 'member' });
+    for (const id of plan.memberships?.left ?? [])
+      this.table.delete(keys.segmentMember(shopId, id, customerId));
     inside.forEach(writeArchived);
     this.commits.push(copy(plan));
     return { status: 'committed' };
