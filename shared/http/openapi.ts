@@ -71,7 +71,19 @@ const customer = {
         'discountedOrderCount. Money in currency units, as it was sent (80.5 means 80.50).',
     },
     tier: { type: ['string', 'null'] },
-    segments: { type: 'array', items: { type: 'string' } },
+    segments: {
+      type: 'array',
+      items: { type: 'string' },
+      description:
+        'Built-in and custom segments as of the latest nightly refresh; live custom segments (on the ' +
+        'customer’s own facts) as of the latest event',
+    },
+    predictions: {
+      type: ['object', 'null'],
+      description:
+        'From the shop’s repurchase model (null before the first refresh or the first paid order): ' +
+        'method (bgnbd or median-interval), pAlive, expected30, expected90, nextOrderAt, clv12 (currency units), spendMethod',
+    },
     mergedFrom: {
       type: 'array',
       items: { type: 'string' },
