@@ -1,4 +1,5 @@
 import { toMinorUnits } from '../customers/money.js';
+import type { ShopSegmentSettings } from '../segments/engine.js';
 
 /** A shop (tenant) and the settings that shape how its customers are treated. */
 
@@ -23,6 +24,18 @@ export interface ShopSettings {
   /** Requests per second allowed across all of the shop's API keys. */
   rateLimitPerSecond: number;
   createdAt: string;
+  /**
+   * The shop's own segment thresholds, where the defaults (derived from its own rhythm) do not
+   * suit: sale days, lifecycle multiples and floors, activity windows (see the segments README).
+   */
+  segments?: ShopSegmentOverrides;
+}
+
+export type ShopSegmentOverrides = Omit<ShopSegmentSettings, 'timeZone'>;
+
+/** What the segment refresh and preview go by for this shop. */
+export function segmentSettingsOf(shop: ShopSettings): ShopSegmentSettings {
+  return { ...shop.segments, timeZone: shop.timeZone };
 }
 
 export const defaultTiers: TierRule[] = [

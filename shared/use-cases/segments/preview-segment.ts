@@ -4,7 +4,7 @@ import { discoveryDefinitions } from '../../domain/segments/discovery.js';
 import { refreshShop } from '../../domain/segments/engine.js';
 import { type CustomerInput, customerInputOf, dayMs } from '../../domain/segments/features.js';
 import { segmentRuleSchema } from '../../domain/segments/rules.js';
-import type { ShopSettings } from '../../domain/shops/shop.js';
+import { type ShopSettings, segmentSettingsOf } from '../../domain/shops/shop.js';
 import type { SegmentDefinitionStore } from '../../ports/segments/definition-store.js';
 import type { SegmentStore } from '../../ports/segments/segment-store.js';
 import { validateCandidate } from './segment-definitions.js';
@@ -79,7 +79,7 @@ export async function previewSegment(
     ...discoveryDefinitions,
     candidate,
   ];
-  const result = refreshShop(customers, { timeZone: shop.timeZone }, definitions, now);
+  const result = refreshShop(customers, segmentSettingsOf(shop), definitions, now);
   const size = result.summary.counts[candidateId] ?? 0;
   const sample: PreviewSample[] = [];
   for (let i = 0; i < customers.length && sample.length < request.sampleSize; i++) {

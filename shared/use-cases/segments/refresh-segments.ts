@@ -6,7 +6,6 @@ import {
   mergeSketches,
   mergeSummaries,
   refreshShard,
-  type ShopSegmentSettings,
   type ShopSummary,
   sketchShard,
 } from '../../domain/segments/engine.js';
@@ -29,7 +28,7 @@ import {
   type PlainSketch,
 } from '../../domain/segments/refresh-codec.js';
 import { isNightlyRefreshDue, minuteKey } from '../../domain/shops/schedule.js';
-import type { ShopSettings } from '../../domain/shops/shop.js';
+import { type ShopSettings, segmentSettingsOf } from '../../domain/shops/shop.js';
 import type { SegmentDefinitionStore } from '../../ports/segments/definition-store.js';
 import type { RefreshResultStore } from '../../ports/segments/refresh-result-store.js';
 import type {
@@ -207,10 +206,9 @@ async function applyTask(deps: RefreshDeps, shop: ShopSettings, run: RefreshRun,
       ),
     );
   }
-  const settings: ShopSegmentSettings = { timeZone: shop.timeZone };
   const refreshed = refreshShard(
     inputs,
-    settings,
+    segmentSettingsOf(shop),
     decodeCuts(plan.cuts),
     [...custom, ...discoveryDefinitions],
     asOf,

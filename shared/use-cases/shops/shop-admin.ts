@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ConflictError, NotFoundError, ValidationError } from '../../domain/errors.js';
+import { shopSegmentOverridesSchema } from '../../domain/segments/settings.js';
 import { issuesOf } from '../../domain/validation.js';
 import type { ApiKeyRecord, ShopStore } from '../../ports/shops/shop-store.js';
 import { createApiKey, createShop } from './api-keys.js';
@@ -18,6 +19,7 @@ const newShopSchema = z.strictObject({
   defaultRegion: z.string().length(2).optional(),
   currency: z.string().length(3).optional(),
   rateLimitPerSecond: z.number().int().positive().optional(),
+  segments: shopSegmentOverridesSchema.optional(),
 });
 
 function slug(name: string): string {

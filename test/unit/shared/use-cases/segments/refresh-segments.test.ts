@@ -216,3 +216,20 @@ describe('the nightly segment refresh, fanned out over shards', () => {
     expect(world.settings.shopId).toBe('tea');
   });
 });
+
+describe('a shop’s own segment thresholds', () => {
+  it('are what the refresh goes by', async () => {
+    const { world, deps, queue } = await shop();
+    const first = async () => {
+      await startRefreshes(deps, { shopIds: ['tea'] });
+      await queue.drain(2, (t) => runRefreshTask(deps, t));
+      const ids = [...(await memberships(world))].filter(([, s]) => s.includes('lifecycle:honeymoon'));
+      return ids.length;
+    };
+    const withDefaults = await first();
+    world.clock.advance({ minutes: 1 });
+    await deps.shops.putShop({ ...world.settings, segments: { lifecycle: { honeymoonDays: 365 } } });
+    const withLongHoneymoon = await first();
+    expect(withLongHoneymoon).toBeGreaterThan(withDefaults);
+  });
+});
