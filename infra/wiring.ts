@@ -119,6 +119,11 @@ export interface QueueTrigger {
   kind: 'sqs';
   queue: 'send' | 'import' | 'refresh';
   batchSize: number;
+  /**
+   * At most this many invocations at once (the event source's maximum concurrency); the local
+   * runtime runs up to four of them side by side. One when absent, locally.
+   */
+  maxConcurrency?: number;
 }
 
 export type Trigger = StreamTrigger | HttpTrigger | ScheduleTrigger | QueueTrigger;
@@ -243,7 +248,7 @@ export const functions: FunctionDefinition[] = [
     timeoutSeconds: 900,
     // A shard of a 10-million-customer shop: 625,000 customers' inputs and the shop's distributions.
     memoryMb: 3008,
-    trigger: { kind: 'sqs', queue: 'refresh', batchSize: 1 },
+    trigger: { kind: 'sqs', queue: 'refresh', batchSize: 1, maxConcurrency: 16 },
     grants: [{ kind: 'table', table: dataTable, access: 'readWrite' }, { kind: 'refreshQueue' }],
   },
   {

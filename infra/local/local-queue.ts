@@ -6,7 +6,8 @@ import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 /**
  * One of the wiring's SQS queues on a laptop: answers the two SQS calls huitou makes (SendMessage,
  * SendMessageBatch, JSON protocol) at AWS_ENDPOINT_URL_SQS, and delivers to the consumer as the SQS
- * event source would: batches, partial failures redelivered, and after maxReceiveCount a dead-letter file.
+ * event source would: batches, partial failures redelivered, and after maxReceiveCount a dead-letter
+ * file; several consumers at once where the wiring allows it.
  */
 export class LocalQueue {
   private readonly pending: Array<{ record: SQSRecord; receives: number }> = [];
@@ -16,6 +17,8 @@ export class LocalQueue {
     private readonly options: {
       queueArn: string;
       batchSize: number;
+      /** Consumers running side by side, as Lambda runs several invocations of one event source. */
+      workers?: number;
       maxReceiveCount: number;
       consumer: (event: SQSEvent) => Promise<SQSBatchResponse | undefined>;
       deadLetterFile: string;
@@ -69,6 +72,12 @@ export class LocalQueue {
   }
 
   private async deliverAll(): Promise<void> {
+    // A worker that finds the queue empty stops; another's redelivery or new messages restart them.
+    while (this.pending.length > 0)
+      await Promise.all(Array.from({ length: this.options.workers ?? 1 }, () => this.deliverSome()));
+  }
+
+  private async deliverSome(): Promise<void> {
     while (this.pending.length > 0) {
       const batch = this.pending.splice(0, this.options.batchSize);
       for (const item of batch) item.receives += 1;

@@ -188,6 +188,7 @@ async function wireFunctions(
           new LocalQueue({
             queueArn: `arn:aws:sqs:local:000000000000:huitou-${trigger.queue}`,
             batchSize: trigger.batchSize,
+            workers: Math.min(4, trigger.maxConcurrency ?? 1),
             maxReceiveCount: 5,
             consumer: await loadHandler<SQSEvent, SQSBatchResponse>(def),
             deadLetterFile: join(dataDir, `${trigger.queue}-dead-letters.jsonl`),

@@ -257,6 +257,7 @@ export class StatelessStack extends Stack {
           new sources.SqsEventSource(stateful.queueOf(trigger.queue), {
             batchSize: trigger.batchSize,
             reportBatchItemFailures: true,
+            ...(trigger.maxConcurrency && { maxConcurrency: trigger.maxConcurrency }),
           }),
         );
         break;

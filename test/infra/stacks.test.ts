@@ -168,6 +168,13 @@ describe('HuitouApp', () => {
     app.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'cron(0 * * * ? *)' });
   });
 
+  it('runs the refresh’s shard tasks sixteen at a time, one task per invocation', () => {
+    app.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      BatchSize: 1,
+      ScalingConfig: { MaximumConcurrency: 16 },
+    });
+  });
+
   it('routes the API to the api handler and alarms on errors and dead letters (send, import, refresh, stream)', () => {
     app.hasResourceProperties('AWS::ApiGatewayV2::Route', {
       RouteKey: 'ANY /v1/{proxy+}',

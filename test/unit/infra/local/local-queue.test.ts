@@ -49,4 +49,31 @@ describe('local send queue', () => {
     expect(dead).toEqual(['poison']);
     expect(queue.depth).toBe(0);
   });
+
+  it('runs as many consumers side by side as the wiring allows, each message once', async () => {
+    let inFlight = 0;
+    let most = 0;
+    const seen: string[] = [];
+    const queue = new LocalQueue({
+      queueArn: 'arn:aws:sqs:local:0:refresh',
+      batchSize: 1,
+      workers: 3,
+      maxReceiveCount: 3,
+      deadLetterFile: join(mkdtempSync(join(tmpdir(), 'huitou-queue-')), 'dead.jsonl'),
+      log: () => undefined,
+      consumer: async (event: SQSEvent) => {
+        inFlight++;
+        most = Math.max(most, inFlight);
+        // Yield a few times, as a handler awaiting DynamoDB would.
+        for (let i = 0; i < 5; i++) await Promise.resolve();
+        seen.push(...event.Records.map((r) => r.body));
+        inFlight--;
+        return { batchItemFailures: [] };
+      },
+    });
+    sendBatch(queue, ['a', 'b', 'c', 'd', 'e', 'f', 'g']);
+    await queue.drain();
+    expect(most).toBe(3);
+    expect(seen.sort()).toEqual(['a', 'b', 'c', 'd', 'e', 'f', 'g']);
+  });
 });
