@@ -1,4 +1,5 @@
 import { toMinorUnits } from '../customers/money.js';
+import type { AttributionWindow } from '../sending/attribution.js';
 
 /** A shop (tenant) and the settings that shape how its customers are treated. */
 
@@ -23,6 +24,8 @@ export interface ShopSettings {
   /** Requests per second allowed across all of the shop's API keys. */
   rateLimitPerSecond: number;
   createdAt: string;
+  /** How long after a send an order is credited to it; defaultAttributionWindow when not set. */
+  attributionWindow?: AttributionWindow;
 }
 
 export const defaultTiers: TierRule[] = [
