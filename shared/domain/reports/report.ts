@@ -208,14 +208,17 @@ export function sendReport(records: SendRecord[], options: ReportOptions): SendR
 
 /** A journey's report: the whole journey, and each step on its own (each step has its own holdout). */
 export function journeyReport(records: SendRecord[], options: ReportOptions) {
-  const steps = new Map<string, SendRecord[]>();
-  for (const r of records) steps.set(r.step, [...(steps.get(r.step) ?? []), r]);
   return {
     total: sendReport(records, options),
-    steps: [...steps]
-      .sort(([a], [b]) => (a < b ? -1 : 1))
-      .map(([step, stepRecords]) => ({ step, report: sendReport(stepRecords, options) })),
+    steps: byStep(records).map(([step, stepRecords]) => ({ step, report: sendReport(stepRecords, options) })),
   };
+}
+
+/** A journey's records step by step, in the order of the step ids. */
+export function byStep(records: SendRecord[]): Array<[string, SendRecord[]]> {
+  const steps = new Map<string, SendRecord[]>();
+  for (const r of records) steps.set(r.step, [...(steps.get(r.step) ?? []), r]);
+  return [...steps].sort(([a], [b]) => (a < b ? -1 : 1));
 }
 
 export interface WeekPoint {
