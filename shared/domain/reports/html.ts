@@ -36,8 +36,10 @@ function hbars(
   chart: string,
   rows: Array<{ key: string; label: string; value: number; text: string }>,
   color: string,
+  /** The value drawn full width; the largest row's otherwise. */
+  scale?: number,
 ) {
-  const max = Math.max(1, ...rows.map((r) => r.value));
+  const max = scale ?? Math.max(1, ...rows.map((r) => r.value));
   const width = 560;
   const row = 30;
   const bars = rows
@@ -90,6 +92,7 @@ function armsChart(report: SendReport): string {
       },
     ],
     '#7b61a8',
+    Math.max(0.001, rate(treated), rate(holdout)),
   );
   const lift = report.lift;
   if (!lift) return bars;
@@ -158,7 +161,7 @@ function liftSummary(report: SendReport): string {
   const head = `<p><span class="verdict ${report.verdict}" data-verdict="${report.verdict}">${esc(report.label)}</span></p>`;
   if (!lift) return head;
   const c = lift.conversion;
-  return `${head}<p>Conversion ${pct(c.treated)} sent to against ${pct(c.holdout)} held out: ${points(c.absoluteLift)} (95% CI ${points(c.absoluteCi95.low)} to ${points(c.absoluteCi95.high)}), p = ${c.pValue.toFixed(3)}.${lift.note ? ` <span class="muted">${esc(lift.note)}.</span>` : ''}</p>`;
+  return `${head}<p>Conversion ${pct(c.treated)} sent to against ${pct(c.holdout)} held out: ${points(c.absoluteLift)} (95% CI ${points(c.absoluteCi95.low)} to ${points(c.absoluteCi95.high)}), ${c.pValue < 0.001 ? 'p < 0.001' : `p = ${c.pValue.toFixed(3)}`}.${lift.note ? ` <span class="muted">${esc(lift.note)}.</span>` : ''}</p>`;
 }
 
 function sections(report: SendReport, currency: string): string {
@@ -166,7 +169,7 @@ function sections(report: SendReport, currency: string): string {
     `<section><h2>Did it bring orders?</h2>${liftSummary(report)}${armsChart(report)}<p class="muted">Customers with an order within the window after the send (or after being held out).</p></section>`,
     `<section><h2>Money</h2>${moneyTable(report, currency)}</section>`,
     `<section><h2>Funnel</h2>${funnelChart(report)}</section>`,
-    `<section><h2>Sends and credited orders by day</h2>${dailyChart(report)}</section>`,
+    `<section><h2>Credited orders by day</h2>${dailyChart(report)}</section>`,
     `<section><h2>Not sent</h2>${reasons('Withheld', report.withheld)}${reasons('Skipped', report.skipped)}${reasons('Undelivered', report.undelivered)}${report.withheld.length + report.skipped.length + report.undelivered.length === 0 ? '<p class="muted">Everything went.</p>' : ''}</section>`,
   ].join('');
 }
