@@ -5,6 +5,8 @@ export default defineConfig({
     projects: [
       // Fast on any machine, but never failed for being slow on a loaded one.
       { test: { name: 'unit', include: ['test/unit/**/*.test.ts'], testTimeout: 120_000 } },
+      // Debian's chromium through playwright-core, on pages served from in-memory records.
+      { test: { name: 'browser', include: ['test/browser/**/*.test.ts'], testTimeout: 120_000 } },
       // Synthesising the app (bundling every function) takes what a loaded machine takes: no short bound.
       {
         test: {

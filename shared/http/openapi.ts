@@ -5,6 +5,7 @@ import { customerIdSchema, traitsSchema } from '../domain/customers/traits.js';
 import { audiencePaths, audienceTags } from './openapi-audiences.js';
 import { jsonOf, ref } from './openapi-parts.js';
 import { predictionPaths, predictionTags } from './openapi-predictions.js';
+import { reportPaths, reportSchemas, reportTags } from './openapi-reports.js';
 import { segmentPaths, segmentSchemas, segmentTags } from './openapi-segments.js';
 
 const error = {
@@ -143,6 +144,7 @@ export function openApiDocument(): Record<string, unknown> {
       ...segmentTags,
       ...predictionTags,
       ...audienceTags,
+      ...reportTags,
     ],
     components: {
       securitySchemes: {
@@ -165,6 +167,7 @@ export function openApiDocument(): Record<string, unknown> {
         Customer: customer,
         Error: error,
         ...segmentSchemas,
+        ...reportSchemas,
       },
       responses: {
         BadRequest: {
@@ -360,6 +363,7 @@ export function openApiDocument(): Record<string, unknown> {
       ...segmentPaths,
       ...predictionPaths,
       ...audiencePaths,
+      ...reportPaths,
     },
   };
 }

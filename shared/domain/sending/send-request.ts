@@ -48,7 +48,12 @@ export interface Conversion {
   revenue: number;
   currency?: string;
   at: string;
-  by: 'coupon' | 'delivered' | 'opened' | 'clicked';
+  /**
+   * The credit: the coupon or the touch the order is attributed to. `window`: not credited, but the
+   * order fell within the window after this send or withheld record, which is what the treated and
+   * holdout arms are compared on (the same rule for both arms).
+   */
+  by: 'coupon' | 'delivered' | 'opened' | 'clicked' | 'window';
 }
 
 /** What huitou keeps of each request: the send record, with its status history. */

@@ -1,0 +1,122 @@
+import {
+  type CustomerChange,
+  maxMergeHops,
+  namedIds,
+  resolve,
+  type StoredProfile,
+} from '../../domain/customers/change.js';
+import type { StoredEvent } from '../../domain/customers/events.js';
+import { identitiesOf, identityKey } from '../../domain/customers/identity.js';
+import { fromMinorUnits } from '../../domain/customers/money.js';
+import type { OrderFacts } from '../../domain/customers/profile.js';
+import { attributionLookbackDays, conversionsOfOrder } from '../../domain/reports/conversions.js';
+import { defaultAttributionWindow } from '../../domain/sending/attribution.js';
+import type { SendRecord } from '../../domain/sending/send-request.js';
+import type { ShopSettings } from '../../domain/shops/shop.js';
+import type { ProfileStore } from '../../ports/customers/profile-store.js';
+import type { ConversionWriter, SendRecordReader } from '../../ports/sending/send-records.js';
+
+export interface AttributeOrdersDeps {
+  profiles: Pick<ProfileStore, 'findOwners' | 'getProfiles'>;
+  sendRecords: SendRecordReader;
+  conversions: ConversionWriter;
+  shopSettings: (shopId: string) => Promise<ShopSettings>;
+  onFailure?: (error: unknown, orderId: string) => void;
+}
+
+const dayMs = 86_400_000;
+
+/** The events that may complete a paid order: its placement or its payment, in whichever order they came. */
+function orderIdOf(event: StoredEvent): string | null {
+  return event.type === 'order_placed' || event.type === 'order_paid' ? event.properties.orderId : null;
+}
+
+/** The customer each event names now (following merges), with their profile, in a few batched reads. */
+async function customersOf(
+  profiles: AttributeOrdersDeps['profiles'],
+  shopId: string,
+  events: StoredEvent[],
+): Promise<Array<StoredProfile | undefined>> {
+  const changes: CustomerChange[] = events.map((e) => ({
+    customerId: e.customerId,
+    identities: identitiesOf(e),
+    events: [e],
+  }));
+  const identities = [...new Set(changes.flatMap((c) => c.identities.map(identityKey)))];
+  const owners =
+    identities.length > 0 ? await profiles.findOwners(shopId, identities) : new Map<string, string>();
+  const known = new Map<string, StoredProfile>();
+  let wanted = [...new Set(changes.flatMap((c) => namedIds(c, owners)))];
+  for (let hop = 0; hop <= maxMergeHops && wanted.length > 0; hop++) {
+    const found = await profiles.getProfiles(shopId, wanted);
+    for (const [id, p] of found) known.set(id, p);
+    wanted = [...found.values()].flatMap((p) =>
+      p.mergedInto && !known.has(p.mergedInto) ? [p.mergedInto] : [],
+    );
+  }
+  return changes.map((c) => known.get(resolve(shopId, c, { owners, profiles: known }).survivorId));
+}
+
+/** A paid order as attribution needs it, from the customer's order facts; null until it is both placed and paid. */
+function paidOrder(orderId: string, facts: OrderFacts | undefined) {
+  if (!facts?.placedAt || !facts.paidAt || facts.total === undefined) return null;
+  return {
+    orderId,
+    placedAt: facts.placedAt,
+    total: fromMinorUnits(facts.total),
+    ...(facts.currency === undefined ? {} : { currency: facts.currency }),
+    ...(facts.couponCode === undefined ? {} : { couponCode: facts.couponCode }),
+  };
+}
+
+/**
+ * Primary course, after the stream has applied a batch: for every order the batch completed (placed
+ * and paid, whichever came last), read the customer's sends before it and the send that issued its
+ * coupon, and record what the order converts (see conversionsOfOrder). Conversions are written once
+ * per send, so a replayed batch changes nothing. Returns the ids of events whose order could not be
+ * attributed, for the stream to retry.
+ */
+export async function attributeOrders(
+  deps: AttributeOrdersDeps,
+  events: StoredEvent[],
+): Promise<Set<string>> {
+  const failed = new Set<string>();
+  const byShop = new Map<string, StoredEvent[]>();
+  for (const e of events) if (orderIdOf(e)) byShop.set(e.shopId, [...(byShop.get(e.shopId) ?? []), e]);
+  for (const [shopId, orderEvents] of byShop) {
+    try {
+      const settings = await deps.shopSettings(shopId);
+      const window = settings.attributionWindow ?? defaultAttributionWindow;
+      const customers = await customersOf(deps.profiles, shopId, orderEvents);
+      const done = new Set<string>();
+      for (const [i, event] of orderEvents.entries()) {
+        const orderId = orderIdOf(event) as string;
+        const profile = customers[i]?.profile;
+        const order = profile && paidOrder(orderId, profile.activity.orders[orderId]);
+        if (!profile || !order || done.has(orderId)) continue;
+        done.add(orderId);
+        try {
+          const from = new Date(Date.parse(order.placedAt) - attributionLookbackDays * dayMs).toISOString();
+          const records: SendRecord[] = await deps.sendRecords.ofCustomer(
+            shopId,
+            profile.customerId,
+            from,
+            order.placedAt,
+          );
+          const issuer = order.couponCode ? await deps.sendRecords.byCoupon(shopId, order.couponCode) : null;
+          if (issuer && !records.some((r) => r.sendId === issuer.sendId)) records.push(issuer);
+          const marks = conversionsOfOrder({ ...order, customerId: profile.customerId }, records, window);
+          for (const mark of marks)
+            await deps.conversions.recordConversion(shopId, mark.sendId, mark.conversion);
+        } catch (error) {
+          for (const e of orderEvents) if (orderIdOf(e) === orderId) failed.add(e.id);
+          deps.onFailure?.(error, orderId);
+        }
+      }
+    } catch (error) {
+      for (const e of orderEvents) failed.add(e.id);
+      deps.onFailure?.(error, '(batch)');
+    }
+  }
+  return failed;
+}

@@ -1,0 +1,222 @@
+import { describe, expect, it } from 'vitest';
+import type { ShopSettings } from '../../../../../shared/domain/shops/shop.js';
+import { attributeOrders } from '../../../../../shared/use-cases/sending/attribute-orders.js';
+import { customersWorld } from '../../../../support/customers.js';
+import { FakeSendRecords, sendRecord } from '../../../../support/fakes/send-records.js';
+import { paid, placed, teaShop } from '../../../../support/shop-events.js';
+
+const ann = { customerId: 'ann' };
+// The order is placed at noon on 10 November; the clock stands a day later.
+const orderAt = '2026-11-10T12:00:00.000Z';
+const ago = (minutes: number) => new Date(Date.parse(orderAt) - minutes * 60_000).toISOString();
+const day = 24 * 60;
+
+function world(settings: ShopSettings = teaShop()) {
+  const customers = customersWorld(settings);
+  customers.clock.set('2026-11-11T12:00:00.000Z');
+  const records = new FakeSendRecords();
+  const deps = {
+    profiles: customers.profiles,
+    sendRecords: records,
+    conversions: records,
+    shopSettings: async () => settings,
+  };
+  /** One stream batch: the events applied, then attributed, as the stream handler does. */
+  const batch = async (raws: unknown[]) => {
+    const stored = customers.stored(raws);
+    const failed = await customers.apply(raws);
+    expect(failed.size).toBe(0);
+    return attributeOrders(deps, stored);
+  };
+  const conversion = async (sendId: string) => (await records.get('tea', sendId))?.conversion;
+  return { customers, records, deps, batch, conversion };
+}
+
+describe('attributeOrders', () => {
+  it('credits the latest touch in its window with the revenue in the unit it came in, and marks the other sends in the window', async () => {
+    const w = world();
+    w.records.put(
+      sendRecord({
+        sendId: 'older-click',
+        customerId: 'ann',
+        requestedAt: ago(4 * day),
+        touches: [{ status: 'clicked', at: ago(3 * day) }],
+      }),
+      sendRecord({
+        sendId: 'newer-open',
+        customerId: 'ann',
+        source: { kind: 'journey', journeyId: 'j1' },
+        requestedAt: ago(2 * day),
+        touches: [
+          { status: 'delivered', at: ago(2 * day - 2) },
+          { status: 'opened', at: ago(day) },
+        ],
+      }),
+      sendRecord({ sendId: 'someone-else', customerId: 'bob', requestedAt: ago(day) }),
+    );
+    const failed = await w.batch([placed(ann, 'o1', 128.5, orderAt, { paidAt: ago(-5) })]);
+    expect(failed.size).toBe(0);
+    expect(await w.conversion('newer-open')).toEqual({
+      orderId: 'o1',
+      revenue: 128.5,
+      currency: 'CNY',
+      at: orderAt,
+      by: 'opened',
+    });
+    expect((await w.conversion('older-click'))?.by).toBe('window');
+    expect(await w.conversion('someone-else')).toBeUndefined();
+  });
+
+  it('gives a redeemed coupon the credit over a later click, even from outside the window', async () => {
+    const w = world();
+    w.records.put(
+      sendRecord({
+        sendId: 'coupon',
+        customerId: 'ann',
+        requestedAt: ago(20 * day),
+        couponCode: 'TEA-7Q2X',
+      }),
+      sendRecord({
+        sendId: 'click',
+        customerId: 'ann',
+        requestedAt: ago(day),
+        touches: [{ status: 'clicked', at: ago(60) }],
+      }),
+    );
+    await w.batch([placed(ann, 'o1', 99, orderAt, { coupon: 'tea-7q2x', paidAt: orderAt })]);
+    expect(await w.conversion('coupon')).toMatchObject({ by: 'coupon', revenue: 99 });
+    expect(await w.conversion('click')).toMatchObject({ by: 'window' });
+  });
+
+  it('counts a delivery for one day and an open for five, to the millisecond', async () => {
+    const w = world();
+    w.records.put(
+      sendRecord({
+        sendId: 'delivered-1d',
+        customerId: 'ann',
+        requestedAt: ago(day + 5),
+        touches: [{ status: 'delivered', at: ago(day) }],
+      }),
+    );
+    await w.batch([placed(ann, 'o1', 50, orderAt, { paidAt: orderAt })]);
+    expect((await w.conversion('delivered-1d'))?.by).toBe('delivered');
+
+    const late = world();
+    late.records.put(
+      sendRecord({
+        sendId: 'delivered-1d+',
+        customerId: 'ann',
+        requestedAt: ago(day + 5),
+        touches: [
+          { status: 'delivered', at: new Date(Date.parse(orderAt) - day * 60_000 - 1).toISOString() },
+        ],
+      }),
+      sendRecord({
+        sendId: 'opened-5d',
+        customerId: 'ann',
+        requestedAt: ago(6 * day),
+        touches: [{ status: 'opened', at: ago(5 * day) }],
+      }),
+    );
+    await late.batch([placed(ann, 'o1', 50, orderAt, { paidAt: orderAt })]);
+    // The delivery is a millisecond too old to credit; the open five days back still counts.
+    expect((await late.conversion('opened-5d'))?.by).toBe('opened');
+    // Not credited, but requested within the five days: in the window, for the arms.
+    expect((await late.conversion('delivered-1d+'))?.by).toBe('window');
+  });
+
+  it('converts a holdout record within the window the same way, and not one requested before it', async () => {
+    const w = world();
+    w.records.put(
+      sendRecord({ sendId: 'held', customerId: 'ann', requestedAt: ago(5 * day), withheld: 'held-out' }),
+      sendRecord({
+        sendId: 'held-too-early',
+        customerId: 'ann',
+        source: { kind: 'campaign', campaignId: 'c2' },
+        requestedAt: ago(5 * day + 1),
+        withheld: 'held-out',
+      }),
+      sendRecord({ sendId: 'skipped', customerId: 'ann', requestedAt: ago(day), skipped: 'no-consent' }),
+    );
+    await w.batch([placed(ann, 'o1', 75, orderAt, { paidAt: orderAt })]);
+    expect(await w.conversion('held')).toMatchObject({ by: 'window', revenue: 75, orderId: 'o1' });
+    expect(await w.conversion('held-too-early')).toBeUndefined();
+    expect(await w.conversion('skipped')).toBeUndefined();
+  });
+
+  it('waits for the payment, whichever event comes last, and records once however often the stream replays', async () => {
+    const w = world();
+    w.records.put(
+      sendRecord({
+        sendId: 's1',
+        customerId: 'ann',
+        requestedAt: ago(day),
+        touches: [{ status: 'clicked', at: ago(30) }],
+      }),
+    );
+    await w.batch([placed(ann, 'o1', 60, orderAt)]);
+    expect(await w.conversion('s1')).toBeUndefined();
+
+    await w.batch([paid(ann, 'o1', ago(-10))]);
+    const first = await w.conversion('s1');
+    expect(first).toMatchObject({ by: 'clicked', revenue: 60 });
+
+    // A redelivered batch, and a second order: the send keeps its first conversion.
+    const failed = await w.batch([
+      paid(ann, 'o1', ago(-10)),
+      placed(ann, 'o2', 500, ago(-20), { paidAt: ago(-20) }),
+    ]);
+    expect(failed.size).toBe(0);
+    expect(await w.conversion('s1')).toEqual(first);
+  });
+
+  it('finds a customer the order names by phone', async () => {
+    const w = world();
+    await w.customers.apply([
+      { ...placed({ customerId: 'ann' }, 'o0', 10, ago(30 * day)), phone: '+8613800138000' },
+    ]);
+    w.records.put(
+      sendRecord({
+        sendId: 's1',
+        customerId: 'ann',
+        requestedAt: ago(day),
+        touches: [{ status: 'opened', at: ago(60) }],
+      }),
+    );
+    await w.batch([placed({ phone: '+8613800138000' }, 'o1', 42, orderAt, { paidAt: orderAt })]);
+    expect(await w.conversion('s1')).toMatchObject({ by: 'opened', orderId: 'o1', revenue: 42 });
+  });
+
+  it("follows the shop's own window", async () => {
+    const w = world(teaShop({ attributionWindow: { afterEngagementDays: 2, afterDeliveryDays: 1 } }));
+    w.records.put(
+      sendRecord({
+        sendId: 's1',
+        customerId: 'ann',
+        requestedAt: ago(4 * day),
+        touches: [{ status: 'opened', at: ago(3 * day) }],
+      }),
+    );
+    await w.batch([placed(ann, 'o1', 42, orderAt, { paidAt: orderAt })]);
+    expect(await w.conversion('s1')).toBeUndefined();
+  });
+
+  it('hands back the events of an order it could not record, and records it on the retry', async () => {
+    const w = world();
+    w.records.put(
+      sendRecord({
+        sendId: 's1',
+        customerId: 'ann',
+        requestedAt: ago(day),
+        touches: [{ status: 'clicked', at: ago(60) }],
+      }),
+    );
+    w.records.faults.failNext('recordConversion');
+    const event = placed(ann, 'o1', 60, orderAt, { paidAt: orderAt });
+    const failed = await w.batch([event]);
+    expect([...failed]).toEqual([event.id]);
+    expect(await w.conversion('s1')).toBeUndefined();
+    expect((await w.batch([event])).size).toBe(0);
+    expect(await w.conversion('s1')).toMatchObject({ by: 'clicked' });
+  });
+});
