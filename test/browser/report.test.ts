@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { type Browser, chromium } from 'playwright-core';
@@ -16,7 +17,10 @@ import { teaShop } from '../support/shop-events.js';
 const executablePath = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].find(
   (p): p is string => p !== undefined && existsSync(p),
 );
-const screenshot = join(import.meta.dirname, '../../docs/report-screenshot.png');
+// The README's screenshot is refreshed on request (UPDATE_SCREENSHOT=1); otherwise a scratch copy.
+const screenshot = process.env.UPDATE_SCREENSHOT
+  ? join(import.meta.dirname, '../../docs/report-screenshot.png')
+  : join(tmpdir(), 'huitou-report-screenshot.png');
 const shop = teaShop();
 const records = new FakeSendRecords().put(...liftCampaign());
 
