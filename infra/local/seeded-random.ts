@@ -1,14 +1,2 @@
-/**
- * mulberry32: a small seeded generator, exact in double arithmetic, good enough to make plausible
- * data (the demo shop, the benchmark's files); not for anything secret.
- */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The demo shop's and the benchmark's data come from the domain's one seeded generator. */
+export { seededRandom } from '../../shared/domain/sending/random.js';

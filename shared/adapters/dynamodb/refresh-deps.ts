@@ -1,7 +1,10 @@
-import type { SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { loadConfig } from '../../config.js';
 import type { RefreshDeps } from '../../use-cases/segments/refresh-segments.js';
 import { SqsRefreshQueue } from '../sqs/refresh-queue.js';
+import { createDocumentClient } from './client.js';
 import { DynamoRefreshResultStore } from './refresh-result-store.js';
 import { DynamoRefreshRunStore } from './refresh-run-store.js';
 import { DynamoSegmentDefinitionStore } from './segment-definition-store.js';
@@ -25,4 +28,17 @@ export function refreshDeps(
     queue: new SqsRefreshQueue(sqs, queueUrl),
     clock,
   };
+}
+
+/** The same, from the function's environment; `capture` wraps each AWS client (X-Ray). */
+export function refreshDepsFromEnvironment(capture: <C>(client: C) => C, clock: () => Date): RefreshDeps {
+  const config = loadConfig();
+  if (!config.REFRESH_QUEUE_URL) throw new Error('REFRESH_QUEUE_URL is required');
+  return refreshDeps(
+    createDocumentClient(capture(new DynamoDBClient({}))),
+    config.TABLE_NAME,
+    capture(new SQSClient({})),
+    config.REFRESH_QUEUE_URL,
+    clock,
+  );
 }

@@ -189,9 +189,12 @@ export function isBuiltInSegment(id: string): boolean {
   return /^interested(-product)?:.+/.test(id);
 }
 
-function features(): CustomerFeatures {
+/** Features with every built-in at its neutral value, for `input` to be filled in. */
+export function neutralFeatures(
+  input: CustomerInput = undefined as unknown as CustomerInput,
+): CustomerFeatures {
   return {
-    input: undefined as unknown as CustomerInput,
+    input,
     recency: 0,
     frequency: 0,
     monetary: 0,
@@ -251,7 +254,7 @@ export function refreshShard(
   let goldRevenue = 0;
 
   // One features object, one context and one list, refilled per customer: nothing keeps them.
-  const f = features();
+  const f = neutralFeatures();
   const segs: string[] = [];
   const ctx = { nowMs, isMember: (id: string) => segs.includes(id) };
 

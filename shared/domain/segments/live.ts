@@ -1,9 +1,11 @@
 import type { Profile } from '../customers/profile.js';
+import { neutralFeatures } from './engine.js';
 import { customerInputOf, defaultSaleDays, priceSensitivity } from './features.js';
 import {
   type CompiledSegment,
   type CustomerFeatures,
   compileSegments,
+  liveRuleStats,
   type SegmentDefinition,
   type SegmentRule,
 } from './rules.js';
@@ -17,14 +19,7 @@ import {
  */
 
 const saleDays = new Set(defaultSaleDays);
-const liveStats = new Set([
-  'paidOrderCount',
-  'totalSpend',
-  'averageOrderValue',
-  'purchaseDays',
-  'discountShare',
-  'unpaidOrders',
-]);
+const liveStats: ReadonlySet<string> = new Set(liveRuleStats);
 
 function isLiveRule(rule: SegmentRule, liveIds: ReadonlySet<string>): boolean {
   switch (rule.kind) {
@@ -79,18 +74,8 @@ export function liveMembershipChange(
   // Live rules read the input and the discount share; the other features stay neutral.
   const input = customerInputOf(profile, timeZone, now);
   const f: CustomerFeatures = {
-    input,
-    recency: 0,
-    frequency: 0,
-    monetary: 0,
-    rfmCell: null,
-    lifecycle: 'new',
-    activity: 'dormant',
-    gold: false,
+    ...neutralFeatures(input),
     discountShare: priceSensitivity(input, saleDays).discountShare,
-    saleDayOneTimer: false,
-    priceSensitive: false,
-    pAlive: null,
   };
   const ctx = { nowMs: now.getTime(), isMember: (id: string) => members.includes(id) };
   for (const s of live.segments) if (s.predicate(f, ctx)) members.push(s.id);

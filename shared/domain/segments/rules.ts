@@ -49,13 +49,18 @@ type Comparison = (typeof comparisons)[number];
  * Stats a rule may compare. Money in currency units; days are fractional days before now, except
  * daysUntilPredictedOrder: days after now (negative when overdue), missing without a prediction.
  */
-export const ruleStats = [
+/** Stats set by the customer's own events alone: they move only when an event arrives. */
+export const liveRuleStats = [
   'paidOrderCount',
   'totalSpend',
   'averageOrderValue',
   'purchaseDays',
   'discountShare',
   'unpaidOrders',
+] as const;
+
+export const ruleStats = [
+  ...liveRuleStats,
   'daysSinceLastOrder',
   'daysSinceFirstOrder',
   'daysSinceLastSeen',

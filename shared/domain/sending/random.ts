@@ -1,6 +1,7 @@
 /**
  * A seeded generator of numbers in [0, 1) (mulberry32), for what must be reproducible: bootstrap
- * resamples, simulated campaigns, jitter under test. Not for secrets.
+ * resamples, simulated campaigns, jitter under test, the demo shop's and the benchmark's data. Not
+ * for secrets.
  */
 export function seededRandom(seed: number): () => number {
   let a = seed >>> 0;

@@ -1,3 +1,4 @@
+import { instantOf } from '../../time-zones.js';
 /**
  * A customer's purchase occasions as the repurchase model reads them, from the bounded profile.
  *
@@ -20,42 +21,10 @@ import { type CustomerPrediction, predict, type ShopModel } from './predict.js';
 
 const dayMs = 86_400_000;
 
-const clockFormats = new Map<string, Intl.DateTimeFormat>();
-/** How far the shop's wall clock is ahead of UTC at an instant (ms). */
-function utcOffsetMs(atMs: number, timeZone: string): number {
-  let format = clockFormats.get(timeZone);
-  if (!format) {
-    format = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    });
-    clockFormats.set(timeZone, format);
-  }
-  const part = Object.fromEntries(
-    format.formatToParts(new Date(atMs)).map(({ type, value }) => [type, Number(value)]),
-  ) as Record<string, number>;
-  const wall = Date.UTC(
-    part.year as number,
-    (part.month as number) - 1,
-    part.day as number,
-    part.hour as number,
-    part.minute as number,
-    part.second as number,
-  );
-  return wall - Math.floor(atMs / 1000) * 1000;
-}
-
 /** Noon of a shop-local day (YYYY-MM-DD) as an ISO instant. Clocks do not change at noon. */
 export function localNoon(day: string, timeZone: string): string {
-  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
-  const wallNoon = Date.UTC(y, m - 1, d, 12);
-  return new Date(wallNoon - utcOffsetMs(wallNoon, timeZone)).toISOString();
+  const [year, month, d] = day.split('-').map(Number) as [number, number, number];
+  return instantOf({ year, month, day: d, hour: 12, minute: 0 }, timeZone).toISOString();
 }
 
 /** The days whose bits are set, per year of `dayBits` (see markDay in profile.ts), as YYYY-MM-DD. */
