@@ -75,6 +75,7 @@ export function journeysWorld() {
   };
   return {
     ...customers,
+    customerDeps: customers.deps,
     journeys,
     instances,
     due,
