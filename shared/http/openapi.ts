@@ -3,6 +3,7 @@ import { shopEventSchema } from '../domain/customers/events.js';
 import { customerIdSchema, traitsSchema } from '../domain/customers/traits.js';
 
 import { audiencePaths, audienceTags } from './openapi-audiences.js';
+import { journeyPaths, journeySchemas, journeyTags } from './openapi-journeys.js';
 import { jsonOf, ref } from './openapi-parts.js';
 import { predictionPaths, predictionTags } from './openapi-predictions.js';
 import { segmentPaths, segmentSchemas, segmentTags } from './openapi-segments.js';
@@ -131,6 +132,7 @@ export function openApiDocument(): Record<string, unknown> {
       ...segmentTags,
       ...predictionTags,
       ...audienceTags,
+      ...journeyTags,
     ],
     components: {
       securitySchemes: {
@@ -153,6 +155,7 @@ export function openApiDocument(): Record<string, unknown> {
         Customer: customer,
         Error: error,
         ...segmentSchemas,
+        ...journeySchemas,
       },
       responses: {
         BadRequest: {
@@ -346,6 +349,7 @@ export function openApiDocument(): Record<string, unknown> {
         },
       },
       ...segmentPaths,
+      ...journeyPaths,
       ...predictionPaths,
       ...audiencePaths,
     },
