@@ -218,7 +218,7 @@ export const functions: FunctionDefinition[] = [
   {
     name: 'stream',
     entry: 'functions/stream/handler.ts',
-    description: 'Applies new events to customer profiles: identity, stats, tiers',
+    description: 'Applies new events to customer profiles (identity, stats, tiers), then to journeys',
     timeoutSeconds: 60,
     memoryMb: 1024,
     trigger: {
@@ -230,7 +230,8 @@ export const functions: FunctionDefinition[] = [
       retryAttempts: 5,
       filter: { eventName: 'INSERT', sortKeyPrefix: keyPrefixes.event, unlessAttribute: appliedByAttribute },
     },
-    grants: [{ kind: 'table', table: dataTable, access: 'readWrite' }],
+    // Journeys started or moved on by the events send at once (transactional care does not wait a minute).
+    grants: [{ kind: 'table', table: dataTable, access: 'readWrite' }, { kind: 'sendQueue' }],
   },
   {
     name: 'segmentRefresh',
@@ -254,7 +255,7 @@ export const functions: FunctionDefinition[] = [
   {
     name: 'dueSteps',
     entry: 'functions/due-steps/handler.ts',
-    description: 'Runs the steps that fall due this minute, across all shops',
+    description: 'Runs what the due index holds for this minute: one cursor read, then each busy shard',
     timeoutSeconds: 60,
     memoryMb: 512,
     trigger: { kind: 'schedule', name: 'due-steps', everyMinutes: 1 },

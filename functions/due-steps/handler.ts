@@ -3,9 +3,10 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import middy from '@middy/core';
 import type { ScheduledEvent } from 'aws-lambda';
+import { shopSettingsCache } from '../../shared/adapters/cache/shop-settings-cache.js';
 import { createDocumentClient } from '../../shared/adapters/dynamodb/client.js';
-import { DynamoDueStepStore } from '../../shared/adapters/dynamodb/due-step-store.js';
-import { SqsSendQueue } from '../../shared/adapters/sqs/send-queue.js';
+import { journeyRuntimeDeps } from '../../shared/adapters/dynamodb/journey-deps.js';
+import { DynamoShopStore } from '../../shared/adapters/dynamodb/shop-store.js';
 import { now } from '../../shared/clock.js';
 import { loadConfig } from '../../shared/config.js';
 import { observability } from '../../shared/observability.js';
@@ -15,12 +16,22 @@ const { logger, tracer } = observability('due-steps');
 const config = loadConfig();
 if (!config.SEND_QUEUE_URL) throw new Error('SEND_QUEUE_URL is required');
 const doc = createDocumentClient(tracer.captureAWSv3Client(new DynamoDBClient({})));
-const steps = new DynamoDueStepStore(doc, config.TABLE_NAME);
-const queue = new SqsSendQueue(tracer.captureAWSv3Client(new SQSClient({})), config.SEND_QUEUE_URL);
+const deps = {
+  ...journeyRuntimeDeps({
+    doc,
+    tableName: config.TABLE_NAME,
+    sqs: tracer.captureAWSv3Client(new SQSClient({})),
+    sendQueueUrl: config.SEND_QUEUE_URL,
+    clock: now,
+    shopSettings: shopSettingsCache(new DynamoShopStore(doc, config.TABLE_NAME), now),
+  }),
+  onShardFailure: (shard: number, error: unknown) =>
+    logger.error('Due shard failed; its cursor stays for the next tick', { shard, error: error as Error }),
+};
 
 /** EventBridge's `time` is the minute the tick stands for; a manual fire without one means now. */
 export const handler = middy(async (event: Partial<ScheduledEvent>) => {
-  const queued = await runDueSteps(steps, queue, event.time ? new Date(event.time) : now());
-  if (queued > 0) logger.info('Due steps queued', { queued });
-  return { queued };
+  const result = await runDueSteps(deps, event.time ? new Date(event.time) : now());
+  if (result.busyShards > 0) logger.info('Due steps run', { ...result });
+  return result;
 }).use(injectLambdaContext(logger, { resetKeys: true }));

@@ -1,10 +1,12 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import middy from '@middy/core';
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { perShopCache } from '../../shared/adapters/cache/per-shop-cache.js';
 import { shopSettingsCache } from '../../shared/adapters/cache/shop-settings-cache.js';
 import { createDocumentClient } from '../../shared/adapters/dynamodb/client.js';
+import { journeyRuntimeDeps } from '../../shared/adapters/dynamodb/journey-deps.js';
 import { DynamoProfileStore } from '../../shared/adapters/dynamodb/profile-store.js';
 import { DynamoSegmentDefinitionStore } from '../../shared/adapters/dynamodb/segment-definition-store.js';
 import { DynamoShopStore } from '../../shared/adapters/dynamodb/shop-store.js';
@@ -14,6 +16,7 @@ import { loadConfig } from '../../shared/config.js';
 import type { StoredEvent } from '../../shared/domain/customers/events.js';
 import { observability } from '../../shared/observability.js';
 import { applyNewEvents } from '../../shared/use-cases/customers/apply-events.js';
+import { feedStoredEvents } from '../../shared/use-cases/journeys/feed-events.js';
 import { liveSegmentsOfShop } from '../../shared/use-cases/segments/live-segments.js';
 
 const { logger, tracer } = observability('stream');
@@ -23,6 +26,19 @@ const profiles = new DynamoProfileStore(doc, config.TABLE_NAME, now);
 const shopSettings = shopSettingsCache(new DynamoShopStore(doc, config.TABLE_NAME), now);
 const definitions = new DynamoSegmentDefinitionStore(doc, config.TABLE_NAME);
 const liveSegments = perShopCache((shopId) => liveSegmentsOfShop(definitions, shopId), now);
+if (!config.SEND_QUEUE_URL) throw new Error('SEND_QUEUE_URL is required');
+const journeys = {
+  ...journeyRuntimeDeps({
+    doc,
+    tableName: config.TABLE_NAME,
+    sqs: tracer.captureAWSv3Client(new SQSClient({})),
+    sendQueueUrl: config.SEND_QUEUE_URL,
+    clock: now,
+    shopSettings,
+  }),
+  onFailure: (error: unknown, customerId: string) =>
+    logger.error('Could not run journeys', { customerId, error: error as Error }),
+};
 
 /**
  * New events in, profiles out. Records whose customer could not be committed are reported as
@@ -51,6 +67,14 @@ export const handler = middy(async (stream: DynamoDBStreamEvent): Promise<Dynamo
     },
     parsed.map((p) => p.event),
   );
-  for (const p of parsed) if (failed.has(p.event.id)) batchItemFailures.push({ itemIdentifier: p.sequence });
+  // Then into journeys; a retry of the batch applies nothing twice, to profiles or to journeys.
+  const journeyFailed = await feedStoredEvents(
+    journeys,
+    parsed.map((p) => p.event),
+    failed,
+  );
+  for (const p of parsed)
+    if (failed.has(p.event.id) || journeyFailed.has(p.event.id))
+      batchItemFailures.push({ itemIdentifier: p.sequence });
   return { batchItemFailures };
 }).use(injectLambdaContext(logger, { resetKeys: true }));

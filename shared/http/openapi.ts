@@ -3,6 +3,7 @@ import { shopEventSchema } from '../domain/customers/events.js';
 import { customerIdSchema, traitsSchema } from '../domain/customers/traits.js';
 
 import { audiencePaths, audienceTags } from './openapi-audiences.js';
+import { journeyPaths, journeySchemas, journeyTags } from './openapi-journeys.js';
 import { jsonOf, ref } from './openapi-parts.js';
 import { predictionPaths, predictionTags } from './openapi-predictions.js';
 import { reportPaths, reportSchemas, reportTags } from './openapi-reports.js';
@@ -145,6 +146,7 @@ export function openApiDocument(): Record<string, unknown> {
       ...predictionTags,
       ...audienceTags,
       ...reportTags,
+      ...journeyTags,
     ],
     components: {
       securitySchemes: {
@@ -168,6 +170,7 @@ export function openApiDocument(): Record<string, unknown> {
         Error: error,
         ...segmentSchemas,
         ...reportSchemas,
+        ...journeySchemas,
       },
       responses: {
         BadRequest: {
@@ -361,6 +364,7 @@ export function openApiDocument(): Record<string, unknown> {
         },
       },
       ...segmentPaths,
+      ...journeyPaths,
       ...predictionPaths,
       ...audiencePaths,
       ...reportPaths,

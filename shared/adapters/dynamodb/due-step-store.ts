@@ -1,57 +1,194 @@
-import { DeleteCommand, type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { minuteKey } from '../../domain/shops/schedule.js';
-import type { DueStep, DueStepStore } from '../../ports/sending/messaging.js';
-import { queryAll } from './batch.js';
-import { dueShards, keys, shardOf } from './keys.js';
+import {
+  BatchGetCommand,
+  BatchWriteCommand,
+  type DynamoDBDocumentClient,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { chunk } from '../../domain/collections.js';
+import type { DueIndex, DuePointer, DueRef, ShardCursor } from '../../ports/journeys/due-index.js';
+import { conditionally } from './batch.js';
+import { dueMinuteOf, dueShards, keys, minuteAfter, shardOf } from './keys.js';
 
-/**
- * Due steps are keyed by minute and spread over shards, so "what is due now" is a handful of small
- * queries however many steps are pending, and no partition takes every write for a busy minute.
- */
-function stepKey(step: Pick<DueStep, 'shopId' | 'stepId' | 'dueAt'>) {
-  const shard = shardOf(`${step.shopId}#${step.stepId}`, dueShards);
-  return keys.dueStep(minuteKey(new Date(step.dueAt)), shard, step.shopId, step.stepId);
+/** Pointers outlive their minute by this long, for a tick that resumes late; TTL removes them after. */
+const pointerTtlSeconds = 14 * 86_400;
+
+function refKey(ref: DueRef): string {
+  return ref.kind === 'wake' ? `W#${ref.instanceId}` : ref.kind === 'date' ? `D#${ref.journeyId}` : 'X';
 }
 
-export class DynamoDueStepStore implements DueStepStore {
+function daysBetween(after: string, through: string): string[] {
+  const days: string[] = [];
+  for (let d = Date.parse(`${after.slice(0, 10)}T00:00Z`); d <= Date.parse(`${through}:00Z`); d += 86_400_000)
+    days.push(new Date(d).toISOString().slice(0, 10));
+  return days;
+}
+
+/**
+ * The due index in the data table (keys.ts): a small pointer item per due thing in its shard's day
+ * partition, sorted by minute; a cursor item per shard. A tick reads the cursors with one BatchGet.
+ */
+export class DynamoDueIndex implements DueIndex {
+  readonly shards = dueShards;
+
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly tableName: string,
+    /** Told the read units each request consumed (the bench counts idle minutes with it). */
+    private readonly onRead?: (units: number) => void,
   ) {}
 
-  async schedule(step: DueStep): Promise<void> {
-    await this.doc.send(
-      new PutCommand({
-        TableName: this.tableName,
-        Item: { ...stepKey(step), ...step },
-      }),
+  shardOf(shopId: string, customerId: string): number {
+    return shardOf(`${shopId}#${customerId}`, this.shards);
+  }
+
+  private pointerKey(p: DuePointer) {
+    // The instant is in the sort key: one wake per instance and instant, a re-write is the same item.
+    return keys.duePointer(
+      this.shardOf(p.shopId, p.customerId),
+      p.at,
+      p.shopId,
+      p.customerId,
+      `${refKey(p.ref)}#${p.at}`,
     );
   }
 
-  async dueIn(minute: string): Promise<DueStep[]> {
-    const shards = await Promise.all(
-      Array.from({ length: dueShards }, (_, shard) =>
-        queryAll(this.doc, {
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': keys.dueMinute(minute, shard) },
-        }),
+  async add(pointers: DuePointer[]): Promise<void> {
+    const expiresAt = (p: DuePointer) => Math.floor(Date.parse(p.at) / 1000) + pointerTtlSeconds;
+    for (const part of chunk(pointers, 25))
+      await this.write(
+        part.map((p) => ({ PutRequest: { Item: { ...this.pointerKey(p), p, expiresAt: expiresAt(p) } } })),
+      );
+    // Each shard's mark goes down to its earliest new pointer (one conditional write per shard).
+    const earliest = new Map<number, string>();
+    for (const p of pointers) {
+      const shard = this.shardOf(p.shopId, p.customerId);
+      const minute = dueMinuteOf(p.at);
+      if (!earliest.has(shard) || (earliest.get(shard) as string) > minute) earliest.set(shard, minute);
+    }
+    await Promise.all(
+      [...earliest].map(([shard, minute]) =>
+        conditionally(() =>
+          this.doc.send(
+            new UpdateCommand({
+              TableName: this.tableName,
+              Key: keys.dueCursor(shard),
+              UpdateExpression: 'SET nextAt = :m',
+              ConditionExpression: 'attribute_not_exists(nextAt) OR nextAt > :m',
+              ExpressionAttributeValues: { ':m': minute },
+            }),
+          ),
+        ),
       ),
     );
-    return shards
-      .flat()
-      .map(
-        (item) =>
-          ({ shopId: item.shopId, stepId: item.stepId, dueAt: item.dueAt, message: item.message }) as DueStep,
-      );
   }
 
-  async remove(step: DueStep): Promise<void> {
-    await this.doc.send(
-      new DeleteCommand({
-        TableName: this.tableName,
-        Key: stepKey(step),
+  async remove(pointers: DuePointer[]): Promise<void> {
+    for (const part of chunk(pointers, 25))
+      await this.write(part.map((p) => ({ DeleteRequest: { Key: this.pointerKey(p) } })));
+  }
+
+  private async write(requests: Array<Record<string, unknown>>): Promise<void> {
+    let pending = requests;
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      if (attempt > 8) throw new Error(`due index: ${pending.length} writes left unprocessed`);
+      const out = await this.doc.send(
+        new BatchWriteCommand({ RequestItems: { [this.tableName]: pending as never } }),
+      );
+      pending = (out.UnprocessedItems?.[this.tableName] ?? []) as Array<Record<string, unknown>>;
+      if (pending.length > 0) await new Promise((r) => setTimeout(r, 25 * 2 ** attempt));
+    }
+  }
+
+  async cursors(): Promise<ShardCursor[]> {
+    const out = await this.doc.send(
+      new BatchGetCommand({
+        RequestItems: {
+          [this.tableName]: {
+            Keys: Array.from({ length: this.shards }, (_, s) => keys.dueCursor(s)),
+            ConsistentRead: true,
+          },
+        },
+        ReturnConsumedCapacity: this.onRead ? 'TOTAL' : undefined,
       }),
+    );
+    this.onRead?.(out.ConsumedCapacity?.reduce((sum, c) => sum + (c.CapacityUnits ?? 0), 0) ?? 0);
+    // Up to 16 small items come back in one response; a shard without an item has never had a pointer.
+    const items = new Map((out.Responses?.[this.tableName] ?? []).map((i) => [i.pk as string, i]));
+    return Array.from({ length: this.shards }, (_, shard) => {
+      const item = items.get(keys.dueCursor(shard).pk);
+      return {
+        shard,
+        doneThrough: (item?.doneThrough as string | undefined) ?? null,
+        nextAt: (item?.nextAt as string | undefined) ?? null,
+      };
+    });
+  }
+
+  async dueIn(shard: number, after: string, through: string): Promise<DuePointer[]> {
+    const out: DuePointer[] = [];
+    for (const day of daysBetween(after, through)) {
+      let start: Record<string, unknown> | undefined;
+      do {
+        const page = await this.doc.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+            ExpressionAttributeValues: {
+              ':pk': keys.dueDay(shard, day),
+              // After `after`'s minute (the next minute's prefix), up to the end of `through`'s.
+              ':from': minuteAfter(after),
+              ':to': `${through}~`,
+            },
+            ExclusiveStartKey: start,
+            ReturnConsumedCapacity: this.onRead ? 'TOTAL' : undefined,
+          }),
+        );
+        this.onRead?.(page.ConsumedCapacity?.CapacityUnits ?? 0);
+        for (const item of page.Items ?? []) out.push(item.p as DuePointer);
+        start = page.LastEvaluatedKey;
+      } while (start);
+    }
+    return out;
+  }
+
+  async firstAfter(shard: number, after: string, days: number): Promise<string | null> {
+    const until = minuteAfter(after, days * 1440);
+    for (const day of daysBetween(after, until)) {
+      const page = await this.doc.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND sk > :after',
+          ExpressionAttributeValues: { ':pk': keys.dueDay(shard, day), ':after': `${after}~` },
+          Limit: 1,
+          ReturnConsumedCapacity: this.onRead ? 'TOTAL' : undefined,
+        }),
+      );
+      this.onRead?.(page.ConsumedCapacity?.CapacityUnits ?? 0);
+      const sk = page.Items?.[0]?.sk as string | undefined;
+      if (sk) return sk.slice(0, 16);
+    }
+    return null;
+  }
+
+  moveCursor(read: ShardCursor, next: ShardCursor): Promise<boolean> {
+    const names = { '#d': 'doneThrough', '#n': 'nextAt' };
+    const was = (attr: string, value: string | null, name: string) =>
+      value === null ? `attribute_not_exists(${attr})` : `${attr} = ${name}`;
+    const values: Record<string, unknown> = { ':d': next.doneThrough, ':n': next.nextAt };
+    if (read.doneThrough !== null) values[':rd'] = read.doneThrough;
+    if (read.nextAt !== null) values[':rn'] = read.nextAt;
+    return conditionally(() =>
+      this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.dueCursor(read.shard),
+          UpdateExpression: 'SET #d = :d, #n = :n',
+          ConditionExpression: `${was('#d', read.doneThrough, ':rd')} AND ${was('#n', read.nextAt, ':rn')}`,
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+        }),
+      ),
     );
   }
 }

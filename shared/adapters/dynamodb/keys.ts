@@ -19,6 +19,8 @@ export const keyPrefixes = {
   merge: 'MERGE#',
   segmentDefinition: 'DEF#',
   refreshPart: 'PART#',
+  journeyInstance: 'JOURNEY#',
+  journeyHead: 'HEAD#',
 } as const;
 
 /** Set on events an import applied itself while writing them: the stream handler leaves them be. */
@@ -84,10 +86,34 @@ export const keys = {
     gsi2pk: valueShardPk(shopId, shardOf(customerId)),
     gsi2sk: `${valueBandKey(valueBand(averageOrderValueMinor))}#${customerId}`,
   }),
-  dueMinute: (minute: string, shard: number) => `DUE#${minute}#${shard}`,
-  dueStep: (minute: string, shard: number, shopId: string, stepId: string) => ({
-    pk: keys.dueMinute(minute, shard),
-    sk: `${shopId}#${stepId}`,
+  /**
+   * The due index: small pointers to what falls due, in one partition per shard and UTC day, sorted
+   * by minute, so a tick reads a shard's minutes since its cursor with one query and a busy day is
+   * spread over the shards. Pointers are never deleted by the runner: TTL removes them.
+   */
+  dueDay: (shard: number, day: string) => `DUE#${shard}#${day}`,
+  duePointer: (shard: number, at: string, shopId: string, customerId: string, ref: string) => {
+    const minute = dueMinuteOf(at);
+    return { pk: keys.dueDay(shard, minute.slice(0, 10)), sk: `${minute}#${shopId}#${customerId}#${ref}` };
+  },
+  /** Every shard's cursor in one small partition: a tick reads them all with one query. */
+  /** A shard's cursor, each in its own partition: writers lowering one shard's mark never queue behind another's. */
+  dueCursor: (shard: number) => ({ pk: `DUE#CURSOR#${String(shard).padStart(3, '0')}`, sk: 'CURSOR' }),
+  /** A shop's journeys: heads (the enabled flag and latest definition), versions, the coupon secret. */
+  journeysOfShop: (shopId: string) => `SHOP#${shopId}#JOURNEYS`,
+  journeyHead: (shopId: string, journeyId: string) => ({
+    pk: keys.journeysOfShop(shopId),
+    sk: `${keyPrefixes.journeyHead}${journeyId}`,
+  }),
+  journeyVersion: (shopId: string, journeyId: string, version: number) => ({
+    pk: keys.journeysOfShop(shopId),
+    sk: `VER#${journeyId}#${String(version).padStart(6, '0')}`,
+  }),
+  couponSecret: (shopId: string) => ({ pk: keys.journeysOfShop(shopId), sk: 'COUPON-SECRET' }),
+  /** A journey instance lives in its customer's partition, beside the profile it reads. */
+  journeyInstance: (shopId: string, customerId: string, instanceId: string) => ({
+    pk: customerPk(shopId, customerId),
+    sk: `${keyPrefixes.journeyInstance}${instanceId}`,
   }),
   send: (shopId: string, sendId: string) => ({ pk: `SHOP#${shopId}#SEND#${sendId}`, sk: 'SEND' }),
   /** A shop's segment definitions, its repurchase model and its refresh summaries share one partition. */
@@ -128,4 +154,20 @@ export function valueBand(averageOrderValueMinor: number): number {
 
 export function valueBandKey(band: number): string {
   return String(band).padStart(3, '0');
+}
+
+const minuteMs = 60_000;
+
+/**
+ * The minute (UTC, YYYY-MM-DDTHH:MM) whose tick first may fire something due at `at`: the minute
+ * boundary at or after it. A tick at a boundary then takes whole minutes, all of them due.
+ */
+export function dueMinuteOf(at: string | Date): string {
+  const ms = typeof at === 'string' ? Date.parse(at) : at.getTime();
+  return new Date(Math.ceil(ms / minuteMs) * minuteMs).toISOString().slice(0, 16);
+}
+
+/** The minute key `n` minutes after a minute key. */
+export function minuteAfter(minute: string, n = 1): string {
+  return new Date(Date.parse(`${minute}:00Z`) + n * minuteMs).toISOString().slice(0, 16);
 }

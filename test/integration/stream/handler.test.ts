@@ -82,6 +82,8 @@ beforeAll(async () => {
   const endpoint = stack().dynamodbEndpoint;
   useStackDynamoDb({
     TABLE_NAME: tableName,
+    // Journeys started by these events queue their sends on the local stack's send queue.
+    SEND_QUEUE_URL: `${stack().controlUrl}/sqs/send`,
     POWERTOOLS_TRACE_ENABLED: 'false',
     POWERTOOLS_LOG_LEVEL: 'CRITICAL',
   });

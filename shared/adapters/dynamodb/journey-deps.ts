@@ -1,0 +1,34 @@
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { ShopSettings } from '../../domain/shops/shop.js';
+import type { TickDeps } from '../../use-cases/journeys/run-due-steps.js';
+import { enabledJourneysCache } from '../cache/journey-cache.js';
+import { SqsSendRequestQueue } from '../sqs/send-request-queue.js';
+import { DynamoDueIndex } from './due-step-store.js';
+import { DynamoJourneyInstanceStore, DynamoJourneyStore, JourneyContactLog } from './journey-store.js';
+import { DynamoProfileStore } from './profile-store.js';
+
+/** The journey runtime's adapters, as the stream handler and the due-steps runner both build them. */
+export function journeyRuntimeDeps(options: {
+  doc: DynamoDBDocumentClient;
+  tableName: string;
+  sqs: SQSClient;
+  sendQueueUrl: string;
+  clock: () => Date;
+  shopSettings: (shopId: string) => Promise<ShopSettings>;
+}): TickDeps {
+  const { doc, tableName, clock } = options;
+  const journeys = new DynamoJourneyStore(doc, tableName);
+  const instances = new DynamoJourneyInstanceStore(doc, tableName);
+  return {
+    journeys,
+    enabled: enabledJourneysCache(journeys, clock),
+    instances,
+    due: new DynamoDueIndex(doc, tableName),
+    sends: new SqsSendRequestQueue(options.sqs, options.sendQueueUrl),
+    contacts: new JourneyContactLog(instances),
+    profiles: new DynamoProfileStore(doc, tableName, clock),
+    clock,
+    shopSettings: options.shopSettings,
+  };
+}

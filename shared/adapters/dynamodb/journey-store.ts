@@ -1,0 +1,147 @@
+import { randomBytes } from 'node:crypto';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  TransactWriteCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type { JourneyDefinition } from '../../domain/journeys/definition.js';
+import type { InstanceRecord, JourneyInstanceStore } from '../../ports/journeys/instance-store.js';
+import type { JourneyHead, JourneyStore } from '../../ports/journeys/journey-store.js';
+import type { ContactLog } from '../../ports/sending/send-records.js';
+import { conditionally, queryAll } from './batch.js';
+import { customerPk, keyPrefixes, keys } from './keys.js';
+
+/** Journey heads, versions and the coupon secret, in the shop's journeys partition (keys.ts). */
+export class DynamoJourneyStore implements JourneyStore {
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async heads(shopId: string): Promise<JourneyHead[]> {
+    const items = await queryAll(this.doc, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :head)',
+      ExpressionAttributeValues: { ':pk': keys.journeysOfShop(shopId), ':head': keyPrefixes.journeyHead },
+    });
+    return items.map((i) => i.head as JourneyHead);
+  }
+
+  async head(shopId: string, journeyId: string): Promise<JourneyHead | null> {
+    const out = await this.doc.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.journeyHead(shopId, journeyId) }),
+    );
+    return (out.Item?.head as JourneyHead | undefined) ?? null;
+  }
+
+  async version(shopId: string, journeyId: string, version: number): Promise<JourneyDefinition | null> {
+    const out = await this.doc.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.journeyVersion(shopId, journeyId, version) }),
+    );
+    return (out.Item?.definition as JourneyDefinition | undefined) ?? null;
+  }
+
+  putHead(shopId: string, head: JourneyHead, previousVersion: number | null): Promise<boolean> {
+    const version = head.definition.version;
+    const headPut = {
+      Put: {
+        TableName: this.tableName,
+        Item: { ...keys.journeyHead(shopId, head.journeyId), version, head },
+        ...(previousVersion === null
+          ? { ConditionExpression: 'attribute_not_exists(pk)' }
+          : { ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': previousVersion } }),
+      },
+    };
+    // A version is written once; enabling or disabling moves only the head.
+    const versionPut =
+      version === previousVersion
+        ? []
+        : [
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: {
+                  ...keys.journeyVersion(shopId, head.journeyId, version),
+                  definition: head.definition,
+                },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
+          ];
+    return conditionally(() =>
+      this.doc.send(new TransactWriteCommand({ TransactItems: [headPut, ...versionPut] })),
+    );
+  }
+
+  async couponSecret(shopId: string): Promise<string> {
+    const key = keys.couponSecret(shopId);
+    const read = await this.doc.send(
+      new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }),
+    );
+    if (typeof read.Item?.secret === 'string') return read.Item.secret;
+    const secret = randomBytes(32).toString('base64url');
+    const made = await conditionally(() =>
+      this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...key, secret },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      ),
+    );
+    if (made) return secret;
+    // Another writer made it first: theirs is the one.
+    return this.couponSecret(shopId);
+  }
+}
+
+/** Instances in their customer's partition, each item written at the revision it was read at. */
+export class DynamoJourneyInstanceStore implements JourneyInstanceStore {
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async ofCustomer(shopId: string, customerId: string): Promise<InstanceRecord[]> {
+    const items = await queryAll(this.doc, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
+      ExpressionAttributeValues: { ':pk': customerPk(shopId, customerId), ':p': keyPrefixes.journeyInstance },
+      ConsistentRead: true,
+    });
+    return items.map((i) => ({ ...(i.record as Omit<InstanceRecord, 'rev'>), rev: i.rev as number }));
+  }
+
+  save(shopId: string, record: InstanceRecord): Promise<boolean> {
+    const { rev, ...rest } = record;
+    return conditionally(() =>
+      this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            ...keys.journeyInstance(shopId, record.instance.customerId, record.instance.instanceId),
+            rev: rev + 1,
+            record: rest,
+          },
+          ...(rev === 0
+            ? { ConditionExpression: 'attribute_not_exists(pk)' }
+            : { ConditionExpression: 'rev = :rev', ExpressionAttributeValues: { ':rev': rev } }),
+        }),
+      ),
+    );
+  }
+}
+
+/**
+ * The contact history the journeys keep themselves: the sends each instance let go. Stands in for
+ * the sender's log of every send (campaigns too) until that one is wired here.
+ */
+export class JourneyContactLog implements ContactLog {
+  constructor(private readonly instances: JourneyInstanceStore) {}
+
+  async sentSince(shopId: string, customerId: string, since: string) {
+    const records = await this.instances.ofCustomer(shopId, customerId);
+    return records.flatMap((r) => (r.sent ?? []).filter((s) => s.at >= since));
+  }
+}

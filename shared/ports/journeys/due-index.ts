@@ -1,0 +1,47 @@
+/**
+ * The due index: a small pointer per thing that falls due at a minute, sharded by customer, with a
+ * cursor per shard that says up to which minute the shard is done and when its next pointer is.
+ */
+export type DueRef =
+  /** An instance's timer: advance it with `timerFired: at`. */
+  | { kind: 'wake'; instanceId: string }
+  /** The customer's outbox: sends deferred to this slot, or a dispatch to finish after a crash. */
+  | { kind: 'dispatch' }
+  /** A date trigger (birthday) of a journey comes round. */
+  | { kind: 'date'; journeyId: string };
+
+export interface DuePointer {
+  shopId: string;
+  customerId: string;
+  /** The exact instant (ISO); the pointer sits in its minute. */
+  at: string;
+  ref: DueRef;
+}
+
+export interface ShardCursor {
+  shard: number;
+  /** Every minute up to and including this one (YYYY-MM-DDTHH:MM) is done; null: never run. */
+  doneThrough: string | null;
+  /** No pointer of the shard sits before this minute (writers lower it); null: none known. */
+  nextAt: string | null;
+}
+
+export interface DueIndex {
+  readonly shards: number;
+  shardOf(shopId: string, customerId: string): number;
+  /** Writes pointers (the same pointer twice is one) and lowers their shards' nextAt. */
+  add(pointers: DuePointer[]): Promise<void>;
+  /** Withdraws pointers no longer wanted (a cancelled wake); firing one anyway is harmless. */
+  remove(pointers: DuePointer[]): Promise<void>;
+  /** Every shard's cursor, in one read. */
+  cursors(): Promise<ShardCursor[]>;
+  /** A shard's pointers in the minutes after `after` up to and including `through`, in time order. */
+  dueIn(shard: number, after: string, through: string): Promise<DuePointer[]>;
+  /** The minute of the shard's first pointer after `after`, looking at most `days` days ahead. */
+  firstAfter(shard: number, after: string, days: number): Promise<string | null>;
+  /**
+   * Moves the cursor from what was read to `next`; false when it moved meanwhile (another tick, or a
+   * writer lowered nextAt: then the cursor keeps the lower nextAt and the work is looked at again).
+   */
+  moveCursor(read: ShardCursor, next: ShardCursor): Promise<boolean>;
+}

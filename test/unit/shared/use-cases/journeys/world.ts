@@ -1,0 +1,142 @@
+import { playbooks } from '../../../../../shared/domain/journeys/playbooks.js';
+import type { JourneyEvent } from '../../../../../shared/domain/journeys/triggers.js';
+import { isHeldOut, isInGlobalControl } from '../../../../../shared/domain/sending/holdout.js';
+import type { SendRequest } from '../../../../../shared/domain/sending/send-request.js';
+import { applyNewEvents } from '../../../../../shared/use-cases/customers/apply-events.js';
+import { putCustomer } from '../../../../../shared/use-cases/customers/put-customer.js';
+import { feedJourneyEvents, feedStoredEvents } from '../../../../../shared/use-cases/journeys/feed-events.js';
+import { setJourneyEnabled } from '../../../../../shared/use-cases/journeys/journey-definitions.js';
+import { runDueSteps, type TickDeps } from '../../../../../shared/use-cases/journeys/run-due-steps.js';
+import { customersWorld } from '../../../../support/customers.js';
+import {
+  FakeContactLog,
+  FakeDueIndex,
+  FakeInstanceStore,
+  FakeJourneyStore,
+  FakeSendRequestQueue,
+} from '../../../../support/fakes/journeys.js';
+
+/**
+ * One shop with journeys, in memory: events go in as the API and the stream take them, the clock
+ * moves on tick by tick (only to the minutes the due index says something is due, as the local
+ * clock does), and the send requests that reach the queue are read as lines:
+ * `<UTC minute> <template> <key>` plus `[coupon]` or `(withheld: reason)`. A stand-in sender
+ * records the requests that go in the contact log, so caps see them.
+ */
+export function journeysWorld() {
+  const customers = customersWorld();
+  const { settings, clock } = customers;
+  const journeys = new FakeJourneyStore();
+  const instances = new FakeInstanceStore();
+  const due = new FakeDueIndex();
+  const queue = new FakeSendRequestQueue();
+  const contacts = new FakeContactLog();
+  const deps: TickDeps = {
+    journeys,
+    enabled: async (shopId) => {
+      const { listJourneys } = await import(
+        '../../../../../shared/use-cases/journeys/journey-definitions.js'
+      );
+      return (await listJourneys({ journeys }, shopId)).filter((j) => j.enabled).map((j) => j.definition);
+    },
+    instances,
+    due,
+    sends: queue,
+    contacts,
+    profiles: customers.profiles,
+    clock: clock.now,
+    shopSettings: async () => settings,
+  };
+  const delivered: SendRequest[] = [];
+  const deliver = () => {
+    const taken = queue.take();
+    contacts.record(taken);
+    delivered.push(...taken);
+  };
+  let lines: string[] = [];
+  let people = 0;
+  const line = (r: SendRequest) => {
+    const key = (r.data?.key as string | null | undefined) ?? '';
+    const coupon = r.data?.coupon ? ' [coupon]' : '';
+    const mergedList = r.data?.merged;
+    const merged = Array.isArray(mergedList) ? ` +${mergedList.length} merged` : '';
+    const withheld = r.withheld ? ` (withheld: ${r.withheld.reason.split(':')[0]})` : '';
+    return `${r.requestedAt.slice(0, 16)} ${r.templateId}${key ? ` ${key}` : ''}${coupon}${merged}${withheld}`;
+  };
+  const settle = async () => {
+    for (let batch = customers.table.takeStream(); batch.length > 0; batch = customers.table.takeStream()) {
+      const failed = await applyNewEvents(customers.deps, batch);
+      const journeyFailed = await feedStoredEvents(deps, batch, failed);
+      if (failed.size + journeyFailed.size > 0) throw new Error('events not applied');
+    }
+    const before = delivered.length;
+    deliver();
+    lines.push(...delivered.slice(before).map(line));
+  };
+  return {
+    ...customers,
+    customerDeps: customers.deps,
+    journeys,
+    instances,
+    due,
+    queue,
+    contacts,
+    deps,
+    delivered,
+    enable: (journeyId: string) =>
+      setJourneyEnabled({ journeys, clock: clock.now }, settings, journeyId, true),
+    /** Sets traits (with email and marketing consent unless told otherwise). */
+    person: (customerId: string, traits: Record<string, unknown> = {}) =>
+      putCustomer({ profiles: customers.profiles, clock: clock.now }, settings, customerId, {
+        email: `${customerId}@example.com`,
+        phone: `+86138${String(1_000_000 + ++people).slice(1)}00`,
+        consent: { email: { marketing: true }, sms: { marketing: true } },
+        ...traits,
+      }),
+    /** Events through the API and the stream, at the clock's time unless they say. */
+    post: async (raws: Array<Record<string, unknown>>) => {
+      await customers.ingest(raws.map((r) => ({ occurredAt: clock.iso(), properties: {}, ...r })));
+      await settle();
+    },
+    /** Synthetic events (segment entered, …) straight into journeys. */
+    feed: async (customerId: string, event: JourneyEvent) => {
+      await feedJourneyEvents(deps, settings.shopId, [{ customerId, event }]);
+      await settle();
+    },
+    /** A tick at the clock's minute. */
+    tick: async () => {
+      const result = await runDueSteps(deps, clock.now());
+      await settle();
+      return result;
+    },
+    /** Moves the clock to `until`, ticking at every minute something is due on the way. */
+    runUntil: async (until: string) => {
+      for (;;) {
+        const cursors = await due.cursors();
+        const next = cursors.flatMap((c) => (c.nextAt ? [c.nextAt] : [])).sort()[0];
+        if (!next || `${next}:00.000Z` > until) break;
+        if (`${next}:00.000Z` > clock.iso()) clock.set(`${next}:00.000Z`);
+        const result = await runDueSteps(deps, clock.now());
+        await settle();
+        if (result.failedShards > 0) throw new Error('a shard failed');
+      }
+      clock.set(until);
+    },
+    /** The send request lines since the last call. */
+    takeLines: () => {
+      const out = lines;
+      lines = [];
+      return out;
+    },
+  };
+}
+
+/** A customer id that none of the journey's marketing steps holds out, nor the global control group. */
+export function reachable(journeyId: keyof typeof playbooks, prefix = 'c'): string {
+  const steps = (playbooks[journeyId].steps as Array<{ id: string }>).map((s) => s.id);
+  for (let n = 1; ; n++) {
+    const id = `${prefix}-${n}`;
+    if (isInGlobalControl('tea', id)) continue;
+    if (steps.every((stepId) => !isHeldOut('tea', id, { journeyId, stepId }))) return id;
+  }
+}
