@@ -30,6 +30,7 @@ import { ingestSegment } from '../../shared/use-cases/intake/ingest-segment.js';
 import { authenticate, enforceRateLimit } from '../../shared/use-cases/shops/api-keys.js';
 import type { ApiDeps, ApiRoute, ShopContext } from './context.js';
 import { audienceRoutes } from './routes/audiences.js';
+import { campaignRoutes } from './routes/campaigns.js';
 import { predictionRoutes } from './routes/predictions.js';
 import { segmentRoutes } from './routes/segments.js';
 
@@ -129,6 +130,7 @@ const routes: ApiRoute[] = [
   ...segmentRoutes(deps),
   ...predictionRoutes(deps),
   ...audienceRoutes(deps),
+  ...campaignRoutes(deps),
 ];
 
 async function authorize(event: APIGatewayProxyEventV2, credentials: CredentialScheme): Promise<ShopContext> {

@@ -3,6 +3,7 @@ import { shopEventSchema } from '../domain/customers/events.js';
 import { customerIdSchema, traitsSchema } from '../domain/customers/traits.js';
 
 import { audiencePaths, audienceTags } from './openapi-audiences.js';
+import { campaignPaths, campaignSchemas, campaignTags } from './openapi-campaigns.js';
 import { jsonOf, ref } from './openapi-parts.js';
 import { predictionPaths, predictionTags } from './openapi-predictions.js';
 import { segmentPaths, segmentSchemas, segmentTags } from './openapi-segments.js';
@@ -131,6 +132,7 @@ export function openApiDocument(): Record<string, unknown> {
       ...segmentTags,
       ...predictionTags,
       ...audienceTags,
+      ...campaignTags,
     ],
     components: {
       securitySchemes: {
@@ -153,6 +155,7 @@ export function openApiDocument(): Record<string, unknown> {
         Customer: customer,
         Error: error,
         ...segmentSchemas,
+        ...campaignSchemas,
       },
       responses: {
         BadRequest: {
@@ -348,6 +351,7 @@ export function openApiDocument(): Record<string, unknown> {
       ...segmentPaths,
       ...predictionPaths,
       ...audiencePaths,
+      ...campaignPaths,
     },
   };
 }

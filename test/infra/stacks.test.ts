@@ -119,6 +119,7 @@ describe('HuitouApp', () => {
       sendQueueUrl: 'q',
       importQueueUrl: 'q',
       refreshQueueUrl: 'q',
+      campaignQueueUrl: 'q',
       senderEmail: 'e',
       sesConfigurationSet: 'c',
     };
