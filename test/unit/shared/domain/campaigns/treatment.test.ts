@@ -155,7 +155,7 @@ describe('planCustomer', () => {
     const cases: Array<[Traits, string]> = [
       [{ email: 'a@example.com' }, 'no-consent'],
       [{ email: 'a@example.com', consent: { email: { marketing: false } } }, 'unsubscribed'],
-      [{ ...emailable, suppressed: { email: true } }, 'suppressed'],
+      [{ ...emailable, suppressed: { email: 'bounced' } }, 'suppressed'],
       [{ consent: { email: { marketing: true } } }, 'no-address'],
     ];
     for (const [traits, reason] of cases)
@@ -230,11 +230,13 @@ describe('planCustomer', () => {
     const codes = treatedIds.slice(0, 10).map((c) => {
       const t = planCustomer(run, customer(c), now);
       if (t.outcome !== 'send') throw new Error(`${c}: ${t.outcome}`);
-      return (t.request.data?.coupon as { code: string }).code;
+      return (t.request.data as { coupon: { code: string } }).coupon.code;
     });
     expect(new Set(codes).size).toBe(10);
     const again = planCustomer(run, customer(treatedIds[0] as string), now);
-    expect(again.outcome === 'send' && (again.request.data?.coupon as { code: string }).code).toBe(codes[0]);
+    expect(again.outcome === 'send' && (again.request.data as { coupon: { code: string } }).coupon.code).toBe(
+      codes[0],
+    );
   });
 
   it('counts outcomes by reason', () => {
