@@ -79,6 +79,8 @@ export type FunctionName =
   | 'segmentRefresh'
   | 'segmentRefreshWorker'
   | 'dueSteps'
+  | 'campaignSchedule'
+  | 'campaignLaunch'
   | 'sender';
 
 export interface StreamTrigger {
@@ -117,7 +119,7 @@ export interface ScheduleTrigger {
 
 export interface QueueTrigger {
   kind: 'sqs';
-  queue: 'send' | 'import' | 'refresh';
+  queue: 'send' | 'import' | 'refresh' | 'campaign';
   batchSize: number;
   /**
    * At most this many invocations at once (the event source's maximum concurrency); the local
@@ -133,6 +135,8 @@ export type Grant =
   | { kind: 'sendQueue' }
   /** Queue the shards of a segment refresh. */
   | { kind: 'refreshQueue' }
+  /** Queue the pages of a campaign run. */
+  | { kind: 'campaignQueue' }
   /** Read uploads and write reports in the import bucket, and queue an import's continuation. */
   | { kind: 'importBucket' }
   | { kind: 'sesSend' }
@@ -155,6 +159,7 @@ export interface GrantValues {
   sendQueueUrl: string;
   importQueueUrl: string;
   refreshQueueUrl: string;
+  campaignQueueUrl: string;
   senderEmail: string;
   sesConfigurationSet: string;
 }
@@ -168,6 +173,8 @@ function grantEnv(grant: Grant, values: GrantValues): Record<string, string> {
       return { [envNames.sendQueueUrl]: values.sendQueueUrl };
     case 'refreshQueue':
       return { [envNames.refreshQueueUrl]: values.refreshQueueUrl };
+    case 'campaignQueue':
+      return { [envNames.campaignQueueUrl]: values.campaignQueueUrl };
     case 'importBucket':
       // Bucket and key come in each message (S3 notifications); only the continuation queue is named.
       return { [envNames.importQueueUrl]: values.importQueueUrl };
@@ -195,7 +202,8 @@ export const functions: FunctionDefinition[] = [
     timeoutSeconds: 29,
     memoryMb: 1024,
     trigger: { kind: 'httpApi', routes: ['ANY /v1/{proxy+}'], authorization: 'handler' },
-    grants: [{ kind: 'table', table: dataTable, access: 'readWrite' }],
+    // A campaign launched now queues its first page.
+    grants: [{ kind: 'table', table: dataTable, access: 'readWrite' }, { kind: 'campaignQueue' }],
   },
   {
     name: 'admin',
@@ -260,6 +268,28 @@ export const functions: FunctionDefinition[] = [
     memoryMb: 512,
     trigger: { kind: 'schedule', name: 'due-steps', everyMinutes: 1 },
     grants: [{ kind: 'table', table: dataTable, access: 'readWrite' }, { kind: 'sendQueue' }],
+  },
+  {
+    name: 'campaignSchedule',
+    entry: 'functions/campaign-schedule/handler.ts',
+    description: 'Starts the campaign runs due this minute and brings deferred campaign customers back',
+    timeoutSeconds: 60,
+    memoryMb: 256,
+    trigger: { kind: 'schedule', name: 'campaign-schedule', everyMinutes: 1 },
+    grants: [{ kind: 'table', table: dataTable, access: 'readWrite' }, { kind: 'campaignQueue' }],
+  },
+  {
+    name: 'campaignLaunch',
+    entry: 'functions/campaign-launch/handler.ts',
+    description: 'Runs one page of a campaign run: holdout, contact policy, send requests, deferrals',
+    timeoutSeconds: 120,
+    memoryMb: 1024,
+    trigger: { kind: 'sqs', queue: 'campaign', batchSize: 1 },
+    grants: [
+      { kind: 'table', table: dataTable, access: 'readWrite' },
+      { kind: 'campaignQueue' },
+      { kind: 'sendQueue' },
+    ],
   },
   {
     name: 'sender',

@@ -9,6 +9,7 @@ const envSchema = z.object({
   [envNames.sesConfigurationSet]: z.string().min(1).optional(),
   [envNames.importQueueUrl]: z.string().min(1).optional(),
   [envNames.refreshQueueUrl]: z.string().min(1).optional(),
+  [envNames.campaignQueueUrl]: z.string().min(1).optional(),
 });
 
 export type Config = z.infer<typeof envSchema>;

@@ -11,6 +11,8 @@ export const envNames = {
   importQueueUrl: 'IMPORT_QUEUE_URL',
   /** Where a segment refresh queues its shards' tasks. */
   refreshQueueUrl: 'REFRESH_QUEUE_URL',
+  /** Where a campaign run queues its audience pages. */
+  campaignQueueUrl: 'CAMPAIGN_QUEUE_URL',
   senderEmail: 'SENDER_EMAIL',
   sesConfigurationSet: 'SES_CONFIGURATION_SET',
 } as const;

@@ -33,6 +33,7 @@ import { liveSegmentsOfShop } from '../../shared/use-cases/segments/live-segment
 import { authenticate, enforceRateLimit } from '../../shared/use-cases/shops/api-keys.js';
 import type { ApiDeps, ApiRoute, ShopContext } from './context.js';
 import { audienceRoutes } from './routes/audiences.js';
+import { campaignRoutes } from './routes/campaigns.js';
 import { journeyRoutes } from './routes/journeys.js';
 import { predictionRoutes } from './routes/predictions.js';
 import { segmentRoutes } from './routes/segments.js';
@@ -142,6 +143,7 @@ const routes: ApiRoute[] = [
   ...predictionRoutes(deps),
   ...audienceRoutes(deps),
   ...journeyRoutes(deps),
+  ...campaignRoutes(deps),
 ];
 
 async function authorize(event: APIGatewayProxyEventV2, credentials: CredentialScheme): Promise<ShopContext> {

@@ -281,6 +281,7 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
       sendQueueUrl: `${controlUrl}/sqs/send`,
       importQueueUrl: `${controlUrl}/sqs/import`,
       refreshQueueUrl: `${controlUrl}/sqs/refresh`,
+      campaignQueueUrl: `${controlUrl}/sqs/campaign`,
       senderEmail: 'care@demo-shop.local',
       sesConfigurationSet: 'huitou-local',
     };

@@ -35,6 +35,8 @@ export class StatefulStack extends Stack {
   readonly importDeadLetterQueue: sqs.Queue;
   readonly refreshQueue: sqs.Queue;
   readonly refreshDeadLetterQueue: sqs.Queue;
+  readonly campaignQueue: sqs.Queue;
+  readonly campaignDeadLetterQueue: sqs.Queue;
   readonly alarmTopic: sns.Topic;
   readonly configurationSet: ses.ConfigurationSet;
   readonly sesEvents: sns.Topic;
@@ -67,6 +69,12 @@ export class StatefulStack extends Stack {
       visibilityTimeout: Duration.minutes(16),
       deadLetterQueue: { queue: this.refreshDeadLetterQueue, maxReceiveCount: 3 },
     });
+    this.campaignDeadLetterQueue = this.failureQueue('CampaignDeadLetterQueue', key);
+    // A campaign run's pages; a page's worker runs up to 2 minutes.
+    this.campaignQueue = this.queue('CampaignQueue', key, {
+      visibilityTimeout: Duration.minutes(3),
+      deadLetterQueue: { queue: this.campaignDeadLetterQueue, maxReceiveCount: 3 },
+    });
 
     this.alarmTopic = new sns.Topic(this, 'AlarmTopic', { masterKey: key, enforceSSL: true });
     if (props.alarmEmail)
@@ -97,7 +105,12 @@ export class StatefulStack extends Stack {
 
   /** The queue a function of the wiring is triggered by. */
   queueOf(name: QueueTrigger['queue']): sqs.Queue {
-    return { send: this.sendQueue, import: this.importQueue, refresh: this.refreshQueue }[name];
+    return {
+      send: this.sendQueue,
+      import: this.importQueue,
+      refresh: this.refreshQueue,
+      campaign: this.campaignQueue,
+    }[name];
   }
 
   /** Every huitou queue is KMS-encrypted with the messaging key and refuses plain HTTP. */

@@ -85,6 +85,7 @@ export class StatelessStack extends Stack {
       sendQueueUrl: stateful.sendQueue.queueUrl,
       importQueueUrl: stateful.importQueue.queueUrl,
       refreshQueueUrl: stateful.refreshQueue.queueUrl,
+      campaignQueueUrl: stateful.campaignQueue.queueUrl,
       senderEmail: props.senderEmail,
       sesConfigurationSet: stateful.configurationSet.configurationSetName,
     };
@@ -119,6 +120,11 @@ export class StatelessStack extends Stack {
       stateful,
     );
     this.queueAlarm(
+      'CampaignDeadLetters',
+      stateful.campaignDeadLetterQueue.metricApproximateNumberOfMessagesVisible(),
+      stateful,
+    );
+    this.queueAlarm(
       'StreamFailures',
       stateful.streamFailureQueue.metricApproximateNumberOfMessagesVisible(),
       stateful,
@@ -149,6 +155,9 @@ export class StatelessStack extends Stack {
         break;
       case 'refreshQueue':
         stateful.refreshQueue.grantSendMessages(fn);
+        break;
+      case 'campaignQueue':
+        stateful.campaignQueue.grantSendMessages(fn);
         break;
       case 'importBucket': {
         const bucket = `arn:${this.partition}:s3:::${importBucketName(this)}`;

@@ -16,7 +16,7 @@ const ruleRef = '#/components/schemas/SegmentRule';
  * the recursion as `#` (the rule itself) or `#/$defs/…` (a rule inside a body), neither of which
  * means anything inside an OpenAPI document.
  */
-function jsonSchemaOf(schema: z.ZodType): Record<string, unknown> {
+export function jsonSchemaOf(schema: z.ZodType): Record<string, unknown> {
   const { $schema, $defs, ...rest } = z.toJSONSchema(schema, { unrepresentable: 'any', io: 'input' });
   const text = JSON.stringify(rest).replace(/"\$ref":"#(\/\$defs\/[^"]+)?"/g, `"$ref":"${ruleRef}"`);
   return JSON.parse(text) as Record<string, unknown>;

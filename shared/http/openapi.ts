@@ -3,6 +3,7 @@ import { shopEventSchema } from '../domain/customers/events.js';
 import { customerIdSchema, traitsSchema } from '../domain/customers/traits.js';
 
 import { audiencePaths, audienceTags } from './openapi-audiences.js';
+import { campaignPaths, campaignSchemas, campaignTags } from './openapi-campaigns.js';
 import { journeyPaths, journeySchemas, journeyTags } from './openapi-journeys.js';
 import { jsonOf, ref } from './openapi-parts.js';
 import { predictionPaths, predictionTags } from './openapi-predictions.js';
@@ -147,6 +148,7 @@ export function openApiDocument(): Record<string, unknown> {
       ...audienceTags,
       ...reportTags,
       ...journeyTags,
+      ...campaignTags,
     ],
     components: {
       securitySchemes: {
@@ -171,6 +173,7 @@ export function openApiDocument(): Record<string, unknown> {
         ...segmentSchemas,
         ...reportSchemas,
         ...journeySchemas,
+        ...campaignSchemas,
       },
       responses: {
         BadRequest: {
@@ -368,6 +371,7 @@ export function openApiDocument(): Record<string, unknown> {
       ...predictionPaths,
       ...audiencePaths,
       ...reportPaths,
+      ...campaignPaths,
     },
   };
 }

@@ -119,6 +119,7 @@ describe('HuitouApp', () => {
       sendQueueUrl: 'q',
       importQueueUrl: 'q',
       refreshQueueUrl: 'q',
+      campaignQueueUrl: 'q',
       senderEmail: 'e',
       sesConfigurationSet: 'c',
     };
@@ -175,12 +176,12 @@ describe('HuitouApp', () => {
     });
   });
 
-  it('routes the API to the api handler and alarms on errors and dead letters (send, import, refresh, stream)', () => {
+  it('routes the API to the api handler and alarms on errors and dead letters (send, import, refresh, campaign, stream)', () => {
     app.hasResourceProperties('AWS::ApiGatewayV2::Route', {
       RouteKey: 'ANY /v1/{proxy+}',
       AuthorizationType: 'NONE',
     });
-    expect(Object.keys(app.findResources('AWS::CloudWatch::Alarm'))).toHaveLength(functions.length + 4);
+    expect(Object.keys(app.findResources('AWS::CloudWatch::Alarm'))).toHaveLength(functions.length + 5);
   });
 
   it('lets only IAM-signed requests reach the admin routes', () => {
@@ -229,6 +230,7 @@ describe('HuitouApp', () => {
       expect(actions.includes('sqs:SendMessage'), `${def.name} queues messages`).toBe(
         has('sendQueue') ||
           has('refreshQueue') ||
+          has('campaignQueue') ||
           has('importBucket') ||
           def.trigger.kind === 'dynamodbStream',
       );

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import {
   type DynamoDBDocumentClient,
   GetCommand,
@@ -10,14 +9,19 @@ import type { InstanceRecord, JourneyInstanceStore } from '../../ports/journeys/
 import type { JourneyHead, JourneyStore } from '../../ports/journeys/journey-store.js';
 import type { ContactLog } from '../../ports/sending/send-records.js';
 import { conditionally, queryAll } from './batch.js';
+import { DynamoCouponSecrets } from './coupon-secrets.js';
 import { customerPk, keyPrefixes, keys } from './keys.js';
 
 /** Journey heads, versions and the coupon secret, in the shop's journeys partition (keys.ts). */
 export class DynamoJourneyStore implements JourneyStore {
+  private readonly coupons: DynamoCouponSecrets;
+
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly tableName: string,
-  ) {}
+  ) {
+    this.coupons = new DynamoCouponSecrets(doc, tableName);
+  }
 
   async heads(shopId: string): Promise<JourneyHead[]> {
     const items = await queryAll(this.doc, {
@@ -74,25 +78,9 @@ export class DynamoJourneyStore implements JourneyStore {
     );
   }
 
-  async couponSecret(shopId: string): Promise<string> {
-    const key = keys.couponSecret(shopId);
-    const read = await this.doc.send(
-      new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }),
-    );
-    if (typeof read.Item?.secret === 'string') return read.Item.secret;
-    const secret = randomBytes(32).toString('base64url');
-    const made = await conditionally(() =>
-      this.doc.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: { ...key, secret },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      ),
-    );
-    if (made) return secret;
-    // Another writer made it first: theirs is the one.
-    return this.couponSecret(shopId);
+  /** One secret per shop, shared with campaigns: either may issue a code the other's order redeems. */
+  couponSecret(shopId: string): Promise<string> {
+    return this.coupons.secretOf(shopId);
   }
 }
 

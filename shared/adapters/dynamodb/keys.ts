@@ -21,6 +21,8 @@ export const keyPrefixes = {
   refreshPart: 'PART#',
   journeyInstance: 'JOURNEY#',
   journeyHead: 'HEAD#',
+  campaign: 'CAMPAIGN#',
+  contact: 'CONTACT#',
 } as const;
 
 /** Set on events an import applied itself while writing them: the stream handler leaves them be. */
@@ -109,7 +111,6 @@ export const keys = {
     pk: keys.journeysOfShop(shopId),
     sk: `VER#${journeyId}#${String(version).padStart(6, '0')}`,
   }),
-  couponSecret: (shopId: string) => ({ pk: keys.journeysOfShop(shopId), sk: 'COUPON-SECRET' }),
   /** A journey instance lives in its customer's partition, beside the profile it reads. */
   journeyInstance: (shopId: string, customerId: string, instanceId: string) => ({
     pk: customerPk(shopId, customerId),
@@ -136,6 +137,35 @@ export const keys = {
   }),
   /** One fan-out run of the nightly refresh: its state and the parts its workers hand over. */
   refreshRun: (shopId: string, runId: string) => ({ pk: `SHOP#${shopId}#REFRESH#${runId}`, sk: 'RUN' }),
+  /** A shop's campaigns share one partition: listing them is one query. */
+  campaignsOfShop: (shopId: string) => `SHOP#${shopId}#CAMPAIGNS`,
+  campaign: (shopId: string, campaignId: string) => ({
+    pk: keys.campaignsOfShop(shopId),
+    sk: `${keyPrefixes.campaign}${campaignId}`,
+  }),
+  /**
+   * The campaign due index: a pointer per campaign run and per group of deferred customers, in one
+   * partition ordered by when it is due, so a tick reads what is due with one small query. Pointers
+   * are removed as they are taken; an idle minute reads nothing but the empty range.
+   */
+  campaignDuePartition: () => 'CAMPAIGNS#DUE',
+  campaignRunDue: (at: string, shopId: string, campaignId: string) => ({
+    pk: keys.campaignDuePartition(),
+    sk: `${at}#RUN#${shopId}#${campaignId}`,
+  }),
+  campaignDeferralDue: (at: string, shopId: string, campaignId: string, deferralId: string) => ({
+    pk: keys.campaignDuePartition(),
+    sk: `${at}#DEFER#${shopId}#${campaignId}#${deferralId}`,
+  }),
+  /** The upper bound of the due index's sort keys at an instant: everything due at or before it. */
+  campaignDueUntil: (at: string) => `${at}#~`,
+  /** A marketing message queued for a customer (the contact policy's history), in the customer's partition. */
+  contact: (shopId: string, customerId: string, sendId: string) => ({
+    pk: customerPk(shopId, customerId),
+    sk: `${keyPrefixes.contact}${sendId}`,
+  }),
+  /** The shop's secret its coupon codes are derived with, journeys' and campaigns' alike. */
+  couponSecret: (shopId: string) => ({ pk: `SHOP#${shopId}`, sk: 'COUPON_SECRET' }),
   refreshPart: (shopId: string, runId: string, part: string, chunk: number) => ({
     pk: `SHOP#${shopId}#REFRESH#${runId}`,
     sk: `PART#${part}#${String(chunk).padStart(4, '0')}`,

@@ -1,0 +1,67 @@
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { z } from 'zod';
+import { campaignDeps } from '../../../shared/adapters/dynamodb/campaign-deps.js';
+import { loadConfig } from '../../../shared/config.js';
+import { json, jsonBody, parseBody } from '../../../shared/http/responses.js';
+import {
+  cancelCampaign,
+  createCampaign,
+  estimateSaved,
+  getCampaign,
+  listCampaigns,
+  updateCampaign,
+} from '../../../shared/use-cases/campaigns/campaigns.js';
+import { simulateCampaign, simulateSchema } from '../../../shared/use-cases/campaigns/simulate.js';
+import type { ApiDeps, ApiRoute } from '../context.js';
+
+const idempotencyKeySchema = z.string().min(1).max(200).optional();
+
+/** Campaigns (store activities) and the dry run. */
+export function campaignRoutes(deps: ApiDeps): ApiRoute[] {
+  const queueUrl = loadConfig().CAMPAIGN_QUEUE_URL;
+  if (!queueUrl) throw new Error('CAMPAIGN_QUEUE_URL is required');
+  const campaigns = campaignDeps(deps.doc, deps.tableName, new SQSClient({}), queueUrl, deps.clock);
+  return [
+    {
+      method: 'POST',
+      path: '/v1/campaigns',
+      run: async ({ shop, event }) => {
+        const key = parseBody(idempotencyKeySchema, event.headers?.['idempotency-key']);
+        const answer = await createCampaign(campaigns, shop, jsonBody(event), key);
+        return json(answer.created ? 201 : 200, answer);
+      },
+    },
+    {
+      method: 'GET',
+      path: '/v1/campaigns',
+      run: async ({ shop }) => json(200, await listCampaigns(campaigns, shop)),
+    },
+    {
+      method: 'GET',
+      path: '/v1/campaigns/{id}',
+      run: async ({ shop, params }) => json(200, await getCampaign(campaigns, shop, params.id ?? '')),
+    },
+    {
+      method: 'PUT',
+      path: '/v1/campaigns/{id}',
+      run: async ({ shop, params, event }) =>
+        json(200, await updateCampaign(campaigns, shop, params.id ?? '', jsonBody(event))),
+    },
+    {
+      method: 'DELETE',
+      path: '/v1/campaigns/{id}',
+      run: async ({ shop, params }) => json(200, await cancelCampaign(campaigns, shop, params.id ?? '')),
+    },
+    {
+      method: 'POST',
+      path: '/v1/campaigns/{id}/estimate',
+      run: async ({ shop, params }) => json(200, await estimateSaved(campaigns, shop, params.id ?? '')),
+    },
+    {
+      method: 'POST',
+      path: '/v1/simulate',
+      run: async ({ shop, event }) =>
+        json(200, await simulateCampaign(campaigns, shop, parseBody(simulateSchema, jsonBody(event)))),
+    },
+  ];
+}

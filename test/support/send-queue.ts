@@ -1,0 +1,34 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { SendRequest } from '../../shared/domain/sending/send-request.js';
+import { stack } from './api.js';
+
+/**
+ * The send requests of a shop that reached the local send queue. Today's sender still takes the old
+ * OutgoingMessage shape, refuses a SendRequest and, after the queue's redeliveries, parks it in
+ * `<dataDir>/send-dead-letters.jsonl`: that file is where they are read from. When the sender takes
+ * SendRequests, this helper reads its send records instead.
+ */
+export function queuedSendRequests(shopId: string): SendRequest[] {
+  const file = join(dirname(stack().smsOutbox), 'send-dead-letters.jsonl');
+  if (!existsSync(file)) return [];
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(JSON.parse(line).body) as SendRequest)
+    .filter((r) => r.intent?.shopId === shopId);
+}
+
+/** Waits until `count` requests of the shop have arrived (or the time is up), and answers them. */
+export async function awaitSendRequests(
+  shopId: string,
+  count: number,
+  timeoutMs = 30_000,
+): Promise<SendRequest[]> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const found = queuedSendRequests(shopId);
+    if (found.length >= count || Date.now() > until) return found;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
