@@ -39,6 +39,19 @@ export function eventStatus(event: SendEvent['status']): SendStatus | null {
   return event;
 }
 
+/**
+ * The history entry of an event, in SendStatus terms: a delay (or a transient bounce) is kept as
+ * `sent` with what SES said, SES's Send event as `sent`, a rendering failure as `failed`.
+ */
+export function historyEntry(event: SendEvent): { status: SendStatus; at: string; detail?: string } {
+  const status = eventStatus(event.status) ?? 'sent';
+  const detail =
+    event.status === 'delivery-delayed'
+      ? `delivery-delayed${event.detail ? `: ${event.detail}` : ''}`
+      : event.detail;
+  return { status, at: event.at, ...(detail ? { detail } : {}) };
+}
+
 const sourceIdOf = (s: SendSource) => (s.kind === 'campaign' ? s.campaignId : s.journeyId);
 
 const internal = new Set(['pk', 'sk', 'leaseUntil', 'handedAt', 'rank', 'seenEvents']);
@@ -200,7 +213,7 @@ export class DynamoSendRecordStore
   async append(shopId: string, sendId: string, event: SendEvent): Promise<SendRecord | null> {
     const key = keys.send(shopId, sendId);
     const status = eventStatus(event.status);
-    const entry = [{ status: event.status, at: event.at, ...(event.detail ? { detail: event.detail } : {}) }];
+    const entry = [historyEntry(event)];
     const base = {
       TableName: this.tableName,
       Key: key,
