@@ -7,12 +7,7 @@ import {
 import type { OutgoingMessage } from '../../../shared/domain/sending/messages.js';
 import type { SendEvent } from '../../../shared/domain/sending/send-events.js';
 import type { SendSource } from '../../../shared/domain/sending/send-identity.js';
-import type {
-  Conversion,
-  SendRecord,
-  SendRequest,
-  SendStatus,
-} from '../../../shared/domain/sending/send-request.js';
+import type { Conversion, SendRecord, SendRequest } from '../../../shared/domain/sending/send-request.js';
 import type { PauseReason } from '../../../shared/domain/sending/shop-health.js';
 import { minuteKey } from '../../../shared/domain/shops/schedule.js';
 import type {
