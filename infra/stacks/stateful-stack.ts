@@ -38,6 +38,8 @@ export class StatefulStack extends Stack {
   readonly alarmTopic: sns.Topic;
   readonly configurationSet: ses.ConfigurationSet;
   readonly sesEvents: sns.Topic;
+  readonly sesEventQueue: sqs.Queue;
+  readonly sesEventDeadLetterQueue: sqs.Queue;
 
   constructor(scope: Construct, id: string, props: StatefulProps) {
     super(scope, id, props);
@@ -91,13 +93,27 @@ export class StatefulStack extends Stack {
         ses.EmailSendingEvent.BOUNCE,
         ses.EmailSendingEvent.COMPLAINT,
         ses.EmailSendingEvent.REJECT,
+        ses.EmailSendingEvent.DELIVERY_DELAY,
+        ses.EmailSendingEvent.RENDERING_FAILURE,
       ],
     });
+    // The tracking function reads the events through a queue: retries, batching, a dead-letter queue.
+    this.sesEventDeadLetterQueue = this.failureQueue('SesEventDeadLetterQueue', key);
+    this.sesEventQueue = this.queue('SesEventQueue', key, {
+      visibilityTimeout: Duration.seconds(180),
+      deadLetterQueue: { queue: this.sesEventDeadLetterQueue, maxReceiveCount: 5 },
+    });
+    this.sesEvents.addSubscription(new subscriptions.SqsSubscription(this.sesEventQueue));
   }
 
   /** The queue a function of the wiring is triggered by. */
   queueOf(name: QueueTrigger['queue']): sqs.Queue {
-    return { send: this.sendQueue, import: this.importQueue, refresh: this.refreshQueue }[name];
+    return {
+      send: this.sendQueue,
+      import: this.importQueue,
+      refresh: this.refreshQueue,
+      sesEvents: this.sesEventQueue,
+    }[name];
   }
 
   /** Every huitou queue is KMS-encrypted with the messaging key and refuses plain HTTP. */

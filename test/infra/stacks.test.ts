@@ -121,6 +121,9 @@ describe('HuitouApp', () => {
       refreshQueueUrl: 'q',
       senderEmail: 'e',
       sesConfigurationSet: 'c',
+      sesTenants: false,
+      linkSecrets: 's',
+      linksUrl: 'https://l',
     };
     for (const def of functions) {
       const fn = fns.find((f) => f.Properties.Description === def.description);

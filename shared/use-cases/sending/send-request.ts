@@ -87,6 +87,14 @@ const dataSchema = z.object({
   occasion: z.object({ name: z.string() }).optional(),
 });
 
+/**
+ * List-Unsubscribe and the RFC 8058 one-click header, which needs HTTPS: over plain HTTP (the local
+ * stack) only List-Unsubscribe goes.
+ */
+function unsubscribeHeaders(url: string): Record<string, string> {
+  return url.startsWith('https:') ? listUnsubscribeHeaders(url) : { 'List-Unsubscribe': `<${url}>` };
+}
+
 /** The record a request starts as. */
 export function recordOf(request: SendRequest): SendRecord {
   const { intent } = request;
@@ -263,7 +271,7 @@ export async function sendRequest(deps: SenderDeps, request: SendRequest): Promi
             subject: message.subject ?? '',
             html: message.html ?? '',
             text: message.text,
-            headers: listUnsubscribeHeaders(rendering.unsubscribeUrl),
+            headers: unsubscribeHeaders(rendering.unsubscribeUrl),
           })
         : await deps.sms.send({ sendId: request.sendId, shopId, to, text: message.text });
     await deps.records.complete(
