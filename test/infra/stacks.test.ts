@@ -171,12 +171,12 @@ describe('HuitouApp', () => {
     app.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'cron(0 * * * ? *)' });
   });
 
-  it('routes the API to the api handler and alarms on errors and dead letters (send, import, refresh, stream)', () => {
+  it('routes the API to the api handler and alarms on errors and dead letters (send, import, refresh, SES events, stream)', () => {
     app.hasResourceProperties('AWS::ApiGatewayV2::Route', {
       RouteKey: 'ANY /v1/{proxy+}',
       AuthorizationType: 'NONE',
     });
-    expect(Object.keys(app.findResources('AWS::CloudWatch::Alarm'))).toHaveLength(functions.length + 4);
+    expect(Object.keys(app.findResources('AWS::CloudWatch::Alarm'))).toHaveLength(functions.length + 5);
   });
 
   it('lets only IAM-signed requests reach the admin routes', () => {
