@@ -1,15 +1,10 @@
 import { defaultTemplate, playbookIds } from './default-templates.js';
+import { type CompiledDefaults, defaultKey } from './template-choice.js';
 import { compileTemplate } from './template-compiler.js';
-import { type CompiledTemplate, locales } from './templates.js';
+import { locales } from './templates.js';
 
 /** Where the compiled defaults live, relative to the project root (read by the sender, written by scripts/). */
 export const compiledDefaultsFile = 'shared/domain/sending/compiled-defaults.json';
-
-/** `<playbook>/<channel>/<locale>` → the compiled default. */
-export type CompiledDefaults = Record<string, CompiledTemplate>;
-
-export const defaultKey = (playbook: string, channel: 'email' | 'sms', locale: string) =>
-  `${playbook}/${channel}/${locale}`;
 
 /** Every default, compiled as a shop's saved template would be. */
 export async function compileDefaults(): Promise<CompiledDefaults> {

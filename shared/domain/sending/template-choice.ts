@@ -1,4 +1,3 @@
-import type { CompiledDefaults } from './compile-defaults.js';
 import compiled from './compiled-defaults.json' with { type: 'json' };
 import { type CompiledTemplate, type Locale, locales } from './templates.js';
 
@@ -8,10 +7,16 @@ import { type CompiledTemplate, type Locale, locales } from './templates.js';
  * scripts/compile-default-templates.ts), so the send path never loads MJML.
  */
 
+/** `<playbook>/<channel>/<locale>` → the compiled default. */
+export type CompiledDefaults = Record<string, CompiledTemplate>;
+
+export const defaultKey = (playbook: string, channel: 'email' | 'sms', locale: string) =>
+  `${playbook}/${channel}/${locale}`;
+
 const defaults = compiled as CompiledDefaults;
 
 export function defaultCompiled(templateId: string, channel: 'email' | 'sms', locale: Locale) {
-  return defaults[`${templateId}/${channel}/${locale}`] ?? null;
+  return defaults[defaultKey(templateId, channel, locale)] ?? null;
 }
 
 export function chooseTemplate(
