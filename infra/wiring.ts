@@ -81,7 +81,9 @@ export type FunctionName =
   | 'dueSteps'
   | 'campaignSchedule'
   | 'campaignLaunch'
-  | 'sender';
+  | 'sender'
+  | 'tracking'
+  | 'links';
 
 export interface StreamTrigger {
   kind: 'dynamodbStream';
@@ -119,11 +121,13 @@ export interface ScheduleTrigger {
 
 export interface QueueTrigger {
   kind: 'sqs';
-  queue: 'send' | 'import' | 'refresh' | 'campaign';
+  /** `sesEvents`: the SES configuration set's events, from their SNS topic. */
+  queue: 'send' | 'import' | 'refresh' | 'campaign' | 'sesEvents';
   batchSize: number;
   /**
-   * At most this many invocations at once (the event source's maximum concurrency); the local
-   * runtime runs up to four of them side by side. One when absent, locally.
+   * At most this many invocations at once (the event source's maximum concurrency; the sender's
+   * pacing assumes it: pacing.ts); the local runtime runs up to four of them side by side. One
+   * when absent, locally.
    */
   maxConcurrency?: number;
 }
@@ -140,7 +144,9 @@ export type Grant =
   /** Read uploads and write reports in the import bucket, and queue an import's continuation. */
   | { kind: 'importBucket' }
   | { kind: 'sesSend' }
-  | { kind: 'snsSms' };
+  | { kind: 'snsSms' }
+  /** Sign and verify the links in messages (click redirect, unsubscribe). */
+  | { kind: 'links' };
 
 export interface FunctionDefinition {
   name: FunctionName;
@@ -162,6 +168,12 @@ export interface GrantValues {
   campaignQueueUrl: string;
   senderEmail: string;
   sesConfigurationSet: string;
+  /** Whether email goes out as each shop's SES tenant (`true` on AWS; the local emulator has none). */
+  sesTenants: boolean;
+  /** The links' HMAC secrets, comma-separated, current first. */
+  linkSecrets: string;
+  /** The public base URL of `/r` and `/u`. */
+  linksUrl: string;
 }
 
 /** The environment variables a grant sets, so a function granted a resource can find it. */
@@ -182,7 +194,10 @@ function grantEnv(grant: Grant, values: GrantValues): Record<string, string> {
       return {
         [envNames.senderEmail]: values.senderEmail,
         [envNames.sesConfigurationSet]: values.sesConfigurationSet,
+        [envNames.sesTenants]: String(values.sesTenants),
       };
+    case 'links':
+      return { [envNames.linkSecrets]: values.linkSecrets, [envNames.linksUrl]: values.linksUrl };
     case 'snsSms':
       // Direct publish to a phone number: nothing to name.
       return {};
@@ -294,14 +309,35 @@ export const functions: FunctionDefinition[] = [
   {
     name: 'sender',
     entry: 'functions/sender/handler.ts',
-    description: 'Sends queued messages through SES (email) and SNS (SMS), at most once each',
+    description: 'Sends queued send requests through SES (email) and SNS (SMS), at most once each, paced',
     timeoutSeconds: 30,
     memoryMb: 512,
-    trigger: { kind: 'sqs', queue: 'send', batchSize: 10 },
+    // Two invocations of ten paced sends: pacing.ts's concurrency for rates up to ~25/s; raise with the rate.
+    trigger: { kind: 'sqs', queue: 'send', batchSize: 10, maxConcurrency: 2 },
     grants: [
       { kind: 'table', table: dataTable, access: 'readWrite' },
       { kind: 'sesSend' },
       { kind: 'snsSms' },
+      { kind: 'links' },
     ],
+  },
+  {
+    name: 'tracking',
+    entry: 'functions/tracking/handler.ts',
+    description:
+      'Applies SES events (send, delivery, bounce, complaint, open, click, …) to send records and customers',
+    timeoutSeconds: 30,
+    memoryMb: 512,
+    trigger: { kind: 'sqs', queue: 'sesEvents', batchSize: 10 },
+    grants: [{ kind: 'table', table: dataTable, access: 'readWrite' }],
+  },
+  {
+    name: 'links',
+    entry: 'functions/links/handler.ts',
+    description: 'Public links in messages: the signed click redirect and the unsubscribe page (RFC 8058)',
+    timeoutSeconds: 10,
+    memoryMb: 256,
+    trigger: { kind: 'httpApi', routes: ['GET /r', 'GET /u', 'POST /u'], authorization: 'handler' },
+    grants: [{ kind: 'table', table: dataTable, access: 'readWrite' }, { kind: 'links' }],
   },
 ];

@@ -10,6 +10,10 @@ const envSchema = z.object({
   [envNames.importQueueUrl]: z.string().min(1).optional(),
   [envNames.refreshQueueUrl]: z.string().min(1).optional(),
   [envNames.campaignQueueUrl]: z.string().min(1).optional(),
+  [envNames.sesTenants]: z.enum(['true', 'false']).optional(),
+  [envNames.linkSecrets]: z.string().min(32).optional(),
+  [envNames.linksUrl]: z.url().optional(),
+  [envNames.smsMaxPrice]: z.coerce.number().positive().optional(),
 });
 
 export type Config = z.infer<typeof envSchema>;

@@ -15,4 +15,12 @@ export const envNames = {
   campaignQueueUrl: 'CAMPAIGN_QUEUE_URL',
   senderEmail: 'SENDER_EMAIL',
   sesConfigurationSet: 'SES_CONFIGURATION_SET',
+  /** Send each shop's email as its own SES tenant (`true`); off locally, where the emulator has none. */
+  sesTenants: 'SES_TENANTS',
+  /** The HMAC secrets of click and unsubscribe links, comma-separated, current first. */
+  linkSecrets: 'LINK_SECRETS',
+  /** The public base URL of the click redirect (`/r`) and the unsubscribe page (`/u`). */
+  linksUrl: 'LINKS_URL',
+  /** The most one SMS may cost, in US dollars. */
+  smsMaxPrice: 'SMS_MAX_PRICE_USD',
 } as const;

@@ -284,6 +284,10 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
       campaignQueueUrl: `${controlUrl}/sqs/campaign`,
       senderEmail: 'care@demo-shop.local',
       sesConfigurationSet: 'huitou-local',
+      sesTenants: false,
+      // A fixed local key: links made by one run still verify in the next.
+      linkSecrets: 'huitou-local-link-secret-not-for-production',
+      linksUrl: apiUrl,
     };
     // The handlers read these exactly as they read their Lambda environment. They share one process,
     // so the environment is the union of what each function's grants give it.

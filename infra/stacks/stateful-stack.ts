@@ -40,6 +40,8 @@ export class StatefulStack extends Stack {
   readonly alarmTopic: sns.Topic;
   readonly configurationSet: ses.ConfigurationSet;
   readonly sesEvents: sns.Topic;
+  readonly sesEventQueue: sqs.Queue;
+  readonly sesEventDeadLetterQueue: sqs.Queue;
 
   constructor(scope: Construct, id: string, props: StatefulProps) {
     super(scope, id, props);
@@ -99,8 +101,17 @@ export class StatefulStack extends Stack {
         ses.EmailSendingEvent.BOUNCE,
         ses.EmailSendingEvent.COMPLAINT,
         ses.EmailSendingEvent.REJECT,
+        ses.EmailSendingEvent.DELIVERY_DELAY,
+        ses.EmailSendingEvent.RENDERING_FAILURE,
       ],
     });
+    // The tracking function reads the events through a queue: retries, batching, a dead-letter queue.
+    this.sesEventDeadLetterQueue = this.failureQueue('SesEventDeadLetterQueue', key);
+    this.sesEventQueue = this.queue('SesEventQueue', key, {
+      visibilityTimeout: Duration.seconds(180),
+      deadLetterQueue: { queue: this.sesEventDeadLetterQueue, maxReceiveCount: 5 },
+    });
+    this.sesEvents.addSubscription(new subscriptions.SqsSubscription(this.sesEventQueue));
   }
 
   /** The queue a function of the wiring is triggered by. */
@@ -110,6 +121,7 @@ export class StatefulStack extends Stack {
       import: this.importQueue,
       refresh: this.refreshQueue,
       campaign: this.campaignQueue,
+      sesEvents: this.sesEventQueue,
     }[name];
   }
 

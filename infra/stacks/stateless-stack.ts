@@ -10,6 +10,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sources from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { HuitouFunction } from '../constructs/huitou-function.js';
 import {
@@ -76,6 +77,16 @@ export class StatelessStack extends Stack {
     };
     stage.defaultRouteSettings = { throttlingBurstLimit: 2000, throttlingRateLimit: 1000 };
 
+    // The links' HMAC key, generated once; functions granted `links` get it in their environment.
+    const linkSecret = new secretsmanager.Secret(this, 'LinkSecret', {
+      description: 'huitou: HMAC key of click and unsubscribe links',
+      generateSecretString: { passwordLength: 48, excludePunctuation: true },
+    });
+    Validations.of(linkSecret).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'Rotating the link key would break links already in mailboxes; a new key is added beside the old (LINK_SECRETS lists both).',
+    });
     const values: GrantValues = {
       tableName: (table) => {
         const deployed = stateful.tables.get(table.id);
@@ -88,6 +99,10 @@ export class StatelessStack extends Stack {
       campaignQueueUrl: stateful.campaignQueue.queueUrl,
       senderEmail: props.senderEmail,
       sesConfigurationSet: stateful.configurationSet.configurationSetName,
+      // Off until shops' tenants are provisioned (SesTenants.ensure at shop creation is not wired yet).
+      sesTenants: false,
+      linkSecrets: linkSecret.secretValue.unsafeUnwrap(),
+      linksUrl: this.api.apiEndpoint,
     };
     for (const def of functions) {
       const construct = new HuitouFunction(
@@ -122,6 +137,11 @@ export class StatelessStack extends Stack {
     this.queueAlarm(
       'CampaignDeadLetters',
       stateful.campaignDeadLetterQueue.metricApproximateNumberOfMessagesVisible(),
+      stateful,
+    );
+    this.queueAlarm(
+      'SesEventDeadLetters',
+      stateful.sesEventDeadLetterQueue.metricApproximateNumberOfMessagesVisible(),
       stateful,
     );
     this.queueAlarm(
@@ -186,6 +206,9 @@ export class StatelessStack extends Stack {
             ],
           }),
         );
+        break;
+      case 'links':
+        // Only the environment (envVarsOf): nothing to grant.
         break;
       case 'snsSms':
         // Publishing to a phone number has no topic ARN to scope to; SNS requires Resource "*".

@@ -122,6 +122,9 @@ describe('HuitouApp', () => {
       campaignQueueUrl: 'q',
       senderEmail: 'e',
       sesConfigurationSet: 'c',
+      sesTenants: false,
+      linkSecrets: 's',
+      linksUrl: 'https://l',
     };
     for (const def of functions) {
       const fn = fns.find((f) => f.Properties.Description === def.description);
@@ -176,7 +179,7 @@ describe('HuitouApp', () => {
     });
   });
 
-  it('routes the API to the api handler and alarms on errors and dead letters (send, import, refresh, campaign, stream)', () => {
+  it('routes the API to the api handler and alarms on errors and dead letters (send, import, refresh, campaign, SES events, stream)', () => {
     app.hasResourceProperties('AWS::ApiGatewayV2::Route', {
       RouteKey: 'ANY /v1/{proxy+}',
       AuthorizationType: 'NONE',

@@ -117,6 +117,36 @@ export const keys = {
     sk: `${keyPrefixes.journeyInstance}${instanceId}`,
   }),
   send: (shopId: string, sendId: string) => ({ pk: `SHOP#${shopId}#SEND#${sendId}`, sk: 'SEND' }),
+  /**
+   * A send's index entries, written once with the record and never moved by its status updates: the
+   * customer's sends by request time (attribution, the contact policy), the source's sends (reports),
+   * the coupon it issued. Each in a partition of its own, apart from the customer's timeline.
+   */
+  customerSends: (shopId: string, customerId: string) => `SHOP#${shopId}#CUST#${customerId}#SENDS`,
+  customerSend: (shopId: string, customerId: string, requestedAt: string, sendId: string) => ({
+    pk: keys.customerSends(shopId, customerId),
+    sk: `${requestedAt}#${sendId}`,
+  }),
+  sourceSends: (shopId: string, sourceKind: string, sourceId: string) =>
+    `SHOP#${shopId}#SOURCE#${sourceKind}#${sourceId}`,
+  sourceSend: (shopId: string, sourceKind: string, sourceId: string, sendId: string) => ({
+    pk: keys.sourceSends(shopId, sourceKind, sourceId),
+    sk: sendId,
+  }),
+  couponSend: (shopId: string, couponCode: string) => ({
+    pk: `SHOP#${shopId}#COUPON#${couponCode}`,
+    sk: 'SEND',
+  }),
+  /** A shop's sending settings and pause state. */
+  shopSending: (shopId: string) => ({ pk: `SHOP#${shopId}`, sk: 'SENDING' }),
+  /** A shop's email counts per day (shop-health.ts), and the provider events already counted. */
+  shopHealthDay: (shopId: string, day: string) => ({ pk: `SHOP#${shopId}#HEALTH`, sk: day }),
+  shopHealthEvent: (shopId: string, eventId: string) => ({
+    pk: `SHOP#${shopId}#HEALTHEV#${eventId}`,
+    sk: 'EV',
+  }),
+  /** A shop's saved templates share one partition. */
+  template: (shopId: string, templateId: string) => ({ pk: `SHOP#${shopId}#TEMPLATES`, sk: templateId }),
   /** A shop's segment definitions, its repurchase model and its refresh summaries share one partition. */
   segmentsOfShop: (shopId: string) => `SHOP#${shopId}#SEGMENTS`,
   segmentDefinition: (shopId: string, segmentId: string) => ({

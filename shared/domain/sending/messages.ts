@@ -1,6 +1,8 @@
-/** One message to one customer on one channel: the unit the send queue carries. */
+/**
+ * @deprecated The message the send queue carried before SendRequest (send-request.ts). The due-steps
+ * runner still builds it; kept under its old name until that runner is replaced.
+ */
 export interface OutgoingMessage {
-  /** Unique per intended send; the send ledger keys at-most-once delivery on it. */
   sendId: string;
   shopId: string;
   customerId: string;
@@ -11,6 +13,7 @@ export interface OutgoingMessage {
   html?: string;
 }
 
+/** @deprecated the old sender's outcome (send-message.ts). */
 export type SendOutcome =
   | { status: 'sent'; providerMessageId: string }
   | { status: 'duplicate' }
@@ -19,4 +22,9 @@ export type SendOutcome =
 /** A provider refusal that no retry will fix (bad address, rejected content). */
 export class PermanentSendError extends Error {
   override name = 'PermanentSendError';
+}
+
+/** The provider throttled the call: back off and retry (pacing.ts). */
+export class ThrottledError extends Error {
+  override name = 'ThrottledError';
 }

@@ -12,6 +12,7 @@ import { PermanentSendError } from '../../../../shared/domain/sending/messages.j
 const outbox = join(mkdtempSync(join(tmpdir(), 'huitou-sns-')), 'sms-outbox.jsonl');
 let server: Server;
 let sns: SNSClient;
+const smsSettings = { maxPriceUsd: 0.05, priceMicros: 6_450 };
 
 beforeAll(async () => {
   const sms = new LocalSms(outbox);
@@ -33,11 +34,9 @@ afterAll(() => new Promise((r) => server.close(r)));
 
 describe('local SNS', () => {
   it('answers Publish to a phone number with a message id and appends the SMS to the outbox', async () => {
-    const id = await new SnsSmsChannel(sns).deliver({
+    const { providerMessageId: id } = await new SnsSmsChannel(sns, smsSettings).send({
       sendId: 'ship:SO-9',
       shopId: 'tea',
-      customerId: 'c-2',
-      channel: 'sms',
       to: '+8613800138000',
       text: 'Your tea has shipped & is on its way: <SF1234567890>',
     });
@@ -62,11 +61,9 @@ describe('local SNS', () => {
       sns.send(new PublishCommand({ TopicArn: 'arn:aws:sns:local:0:alarms', Message: 'hi' })),
     ).rejects.toMatchObject({ name: 'InvalidParameterException' });
     await expect(
-      new SnsSmsChannel(sns).deliver({
+      new SnsSmsChannel(sns, smsSettings).send({
         sendId: 's',
         shopId: 'tea',
-        customerId: 'c',
-        channel: 'sms',
         to: '+8613800138000',
         text: '',
       }),

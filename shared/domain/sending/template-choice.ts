@@ -1,0 +1,41 @@
+import compiled from './compiled-defaults.json' with { type: 'json' };
+import { type CompiledTemplate, type Locale, locales } from './templates.js';
+
+/**
+ * Which compiled template a send renders: the shop's own (by id) in the customer's locale, else in
+ * another locale it was written in; else the playbook's default, compiled ahead (compiled-defaults.json,
+ * scripts/compile-default-templates.ts), so the send path never loads MJML.
+ */
+
+/** `<playbook>/<channel>/<locale>` → the compiled default. */
+export type CompiledDefaults = Record<string, CompiledTemplate>;
+
+export const defaultKey = (playbook: string, channel: 'email' | 'sms', locale: string) =>
+  `${playbook}/${channel}/${locale}`;
+
+const defaults = compiled as CompiledDefaults;
+
+export function defaultCompiled(templateId: string, channel: 'email' | 'sms', locale: Locale) {
+  return defaults[defaultKey(templateId, channel, locale)] ?? null;
+}
+
+export function chooseTemplate(
+  shopVariants: Partial<Record<Locale, CompiledTemplate>> | null,
+  templateId: string,
+  channel: 'email' | 'sms',
+  locale: Locale,
+): CompiledTemplate | null {
+  const order = [locale, ...locales.filter((l) => l !== locale)];
+  if (shopVariants) {
+    for (const l of order) {
+      const t = shopVariants[l];
+      if (t && t.channel === channel) return t;
+    }
+    return null;
+  }
+  for (const l of order) {
+    const t = defaultCompiled(templateId, channel, l);
+    if (t) return t;
+  }
+  return null;
+}
