@@ -5,12 +5,15 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { perShopCache } from '../../shared/adapters/cache/per-shop-cache.js';
+import { DynamoCampaignStore } from '../../shared/adapters/dynamodb/campaign-store.js';
 import { createDocumentClient } from '../../shared/adapters/dynamodb/client.js';
 import { DynamoErasureStore } from '../../shared/adapters/dynamodb/erasure-store.js';
 import { DynamoEventStore } from '../../shared/adapters/dynamodb/event-store.js';
+import { DynamoJourneyStore } from '../../shared/adapters/dynamodb/journey-store.js';
 import { DynamoProfileStore } from '../../shared/adapters/dynamodb/profile-store.js';
 import { DynamoRefreshResultStore } from '../../shared/adapters/dynamodb/refresh-result-store.js';
 import { DynamoSegmentDefinitionStore } from '../../shared/adapters/dynamodb/segment-definition-store.js';
+import { DynamoSendRecordStore } from '../../shared/adapters/dynamodb/send-record-store.js';
 import { DynamoShopStore } from '../../shared/adapters/dynamodb/shop-store.js';
 import { now } from '../../shared/clock.js';
 import { loadConfig } from '../../shared/config.js';
@@ -29,6 +32,7 @@ import { getCustomer } from '../../shared/use-cases/customers/get-customer.js';
 import { ingestEvents } from '../../shared/use-cases/customers/ingest-events.js';
 import { putCustomer } from '../../shared/use-cases/customers/put-customer.js';
 import { ingestSegment } from '../../shared/use-cases/intake/ingest-segment.js';
+import { sendSourcesOf } from '../../shared/use-cases/reports/sources.js';
 import { liveSegmentsOfShop } from '../../shared/use-cases/segments/live-segments.js';
 import { authenticate, enforceRateLimit } from '../../shared/use-cases/shops/api-keys.js';
 import type { ApiDeps, ApiRoute, ShopContext } from './context.js';
@@ -36,6 +40,7 @@ import { audienceRoutes } from './routes/audiences.js';
 import { campaignRoutes } from './routes/campaigns.js';
 import { journeyRoutes } from './routes/journeys.js';
 import { predictionRoutes } from './routes/predictions.js';
+import { reportRoutes } from './routes/reports.js';
 import { segmentRoutes } from './routes/segments.js';
 
 const { logger, metrics, tracer } = observability('api');
@@ -67,6 +72,8 @@ function customerId(params: Record<string, string>): string {
 
 const definitions = new DynamoSegmentDefinitionStore(doc, config.TABLE_NAME);
 const liveSegments = perShopCache((shopId) => liveSegmentsOfShop(definitions, shopId), now);
+
+const sendRecords = new DynamoSendRecordStore(doc, config.TABLE_NAME);
 
 const deps: ApiDeps = { doc, tableName: config.TABLE_NAME, profiles, eventsFor, clock: now };
 
@@ -144,6 +151,17 @@ const routes: ApiRoute[] = [
   ...audienceRoutes(deps),
   ...journeyRoutes(deps),
   ...campaignRoutes(deps),
+  ...reportRoutes({
+    sendRecords,
+    sources: (shopId) =>
+      sendSourcesOf(
+        {
+          campaigns: new DynamoCampaignStore(doc, config.TABLE_NAME),
+          journeys: new DynamoJourneyStore(doc, config.TABLE_NAME),
+        },
+        shopId,
+      ),
+  }),
 ];
 
 async function authorize(event: APIGatewayProxyEventV2, credentials: CredentialScheme): Promise<ShopContext> {

@@ -9,6 +9,7 @@ import { createDocumentClient } from '../../shared/adapters/dynamodb/client.js';
 import { journeyRuntimeDeps } from '../../shared/adapters/dynamodb/journey-deps.js';
 import { DynamoProfileStore } from '../../shared/adapters/dynamodb/profile-store.js';
 import { DynamoSegmentDefinitionStore } from '../../shared/adapters/dynamodb/segment-definition-store.js';
+import { DynamoSendRecordStore } from '../../shared/adapters/dynamodb/send-record-store.js';
 import { DynamoShopStore } from '../../shared/adapters/dynamodb/shop-store.js';
 import { eventOfRecord } from '../../shared/adapters/dynamodb/stream-records.js';
 import { now } from '../../shared/clock.js';
@@ -18,6 +19,7 @@ import { observability } from '../../shared/observability.js';
 import { applyNewEvents } from '../../shared/use-cases/customers/apply-events.js';
 import { feedStoredEvents } from '../../shared/use-cases/journeys/feed-events.js';
 import { liveSegmentsOfShop } from '../../shared/use-cases/segments/live-segments.js';
+import { attributeOrders } from '../../shared/use-cases/sending/attribute-orders.js';
 
 const { logger, tracer } = observability('stream');
 const config = loadConfig();
@@ -25,6 +27,7 @@ const doc = createDocumentClient(tracer.captureAWSv3Client(new DynamoDBClient({}
 const profiles = new DynamoProfileStore(doc, config.TABLE_NAME, now);
 const shopSettings = shopSettingsCache(new DynamoShopStore(doc, config.TABLE_NAME), now);
 const definitions = new DynamoSegmentDefinitionStore(doc, config.TABLE_NAME);
+const sendRecords = new DynamoSendRecordStore(doc, config.TABLE_NAME);
 const liveSegments = perShopCache((shopId) => liveSegmentsOfShop(definitions, shopId), now);
 if (!config.SEND_QUEUE_URL) throw new Error('SEND_QUEUE_URL is required');
 const journeys = {
@@ -73,8 +76,20 @@ export const handler = middy(async (stream: DynamoDBStreamEvent): Promise<Dynamo
     parsed.map((p) => p.event),
     failed,
   );
+  // Orders completed by this batch are credited to the send that brought them, once each.
+  const attributionFailed = await attributeOrders(
+    {
+      profiles,
+      sendRecords,
+      conversions: sendRecords,
+      shopSettings,
+      onFailure: (error, orderId) =>
+        logger.error('Could not attribute an order', { orderId, error: error as Error }),
+    },
+    parsed.map((p) => p.event).filter((e) => !failed.has(e.id)),
+  );
   for (const p of parsed)
-    if (failed.has(p.event.id) || journeyFailed.has(p.event.id))
+    if (failed.has(p.event.id) || journeyFailed.has(p.event.id) || attributionFailed.has(p.event.id))
       batchItemFailures.push({ itemIdentifier: p.sequence });
   return { batchItemFailures };
 }).use(injectLambdaContext(logger, { resetKeys: true }));

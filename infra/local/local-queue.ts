@@ -22,6 +22,8 @@ export class LocalQueue {
       maxReceiveCount: number;
       consumer: (event: SQSEvent) => Promise<SQSBatchResponse | undefined>;
       deadLetterFile: string;
+      /** Every message body received, one JSON line each: what a person or a test inspects. */
+      journalFile?: string;
       log: (line: string) => void;
     },
   ) {}
@@ -50,6 +52,11 @@ export class LocalQueue {
       const messageId = randomUUID();
       const md5 = createHash('md5').update(e.MessageBody).digest('hex');
       this.pending.push({ record: this.record(messageId, e.MessageBody, md5), receives: 0 });
+      if (this.options.journalFile)
+        appendFileSync(
+          this.options.journalFile,
+          `${JSON.stringify({ at: new Date().toISOString(), body: e.MessageBody })}\n`,
+        );
       return { Id: e.Id, MessageId: messageId, MD5OfMessageBody: md5 };
     });
     res.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' });

@@ -192,6 +192,7 @@ async function wireFunctions(
             maxReceiveCount: 5,
             consumer: await loadHandler<SQSEvent, SQSBatchResponse>(def),
             deadLetterFile: join(dataDir, `${trigger.queue}-dead-letters.jsonl`),
+            journalFile: join(dataDir, `${trigger.queue}-received.jsonl`),
             log: options.log,
           }),
         );

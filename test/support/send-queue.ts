@@ -4,13 +4,11 @@ import type { SendRequest } from '../../shared/domain/sending/send-request.js';
 import { stack } from './api.js';
 
 /**
- * The send requests of a shop that reached the local send queue. Today's sender still takes the old
- * OutgoingMessage shape, refuses a SendRequest and, after the queue's redeliveries, parks it in
- * `<dataDir>/send-dead-letters.jsonl`: that file is where they are read from. When the sender takes
- * SendRequests, this helper reads its send records instead.
+ * The send requests of a shop that reached the local send queue, from the queue's journal
+ * (`<dataDir>/send-received.jsonl`, every message the local queue received), in arrival order.
  */
 export function queuedSendRequests(shopId: string): SendRequest[] {
-  const file = join(dirname(stack().smsOutbox), 'send-dead-letters.jsonl');
+  const file = join(dirname(stack().smsOutbox), 'send-received.jsonl');
   if (!existsSync(file)) return [];
   return readFileSync(file, 'utf8')
     .split('\n')

@@ -4,8 +4,9 @@ import type { ShopSettings } from '../../domain/shops/shop.js';
 import type { TickDeps } from '../../use-cases/journeys/run-due-steps.js';
 import { enabledJourneysCache } from '../cache/journey-cache.js';
 import { SqsSendRequestQueue } from '../sqs/send-request-queue.js';
+import { DynamoContactHistory } from './contact-history.js';
 import { DynamoDueIndex } from './due-step-store.js';
-import { DynamoJourneyInstanceStore, DynamoJourneyStore, JourneyContactLog } from './journey-store.js';
+import { DynamoJourneyInstanceStore, DynamoJourneyStore } from './journey-store.js';
 import { DynamoProfileStore } from './profile-store.js';
 
 /** The journey runtime's adapters, as the stream handler and the due-steps runner both build them. */
@@ -26,7 +27,7 @@ export function journeyRuntimeDeps(options: {
     instances,
     due: new DynamoDueIndex(doc, tableName),
     sends: new SqsSendRequestQueue(options.sqs, options.sendQueueUrl),
-    contacts: new JourneyContactLog(instances),
+    contacts: new DynamoContactHistory(doc, tableName),
     profiles: new DynamoProfileStore(doc, tableName, clock),
     clock,
     shopSettings: options.shopSettings,

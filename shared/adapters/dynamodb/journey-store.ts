@@ -7,7 +7,6 @@ import {
 import type { JourneyDefinition } from '../../domain/journeys/definition.js';
 import type { InstanceRecord, JourneyInstanceStore } from '../../ports/journeys/instance-store.js';
 import type { JourneyHead, JourneyStore } from '../../ports/journeys/journey-store.js';
-import type { ContactLog } from '../../ports/sending/send-records.js';
 import { conditionally, queryAll } from './batch.js';
 import { DynamoCouponSecrets } from './coupon-secrets.js';
 import { customerPk, keyPrefixes, keys } from './keys.js';
@@ -118,18 +117,5 @@ export class DynamoJourneyInstanceStore implements JourneyInstanceStore {
         }),
       ),
     );
-  }
-}
-
-/**
- * The contact history the journeys keep themselves: the sends each instance let go. Stands in for
- * the sender's log of every send (campaigns too) until that one is wired here.
- */
-export class JourneyContactLog implements ContactLog {
-  constructor(private readonly instances: JourneyInstanceStore) {}
-
-  async sentSince(shopId: string, customerId: string, since: string) {
-    const records = await this.instances.ofCustomer(shopId, customerId);
-    return records.flatMap((r) => (r.sent ?? []).filter((s) => s.at >= since));
   }
 }

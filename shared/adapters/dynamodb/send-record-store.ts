@@ -8,7 +8,7 @@ import {
 import type { SendSource } from '../../domain/sending/send-identity.js';
 import type { Conversion, SendRecord, SendStatus } from '../../domain/sending/send-request.js';
 import type { Claim, SendEvent, SendEventLog, SendRecordWriter } from '../../ports/sending/messaging.js';
-import type { ContactLog, ConversionWriter, SendRecordReader } from '../../ports/sending/send-records.js';
+import type { ConversionWriter, SendRecordReader } from '../../ports/sending/send-records.js';
 import { batchGet, conditionally, isConditionFailure } from './batch.js';
 import { keys } from './keys.js';
 
@@ -72,7 +72,7 @@ const decodeCursor = (cursor: string | undefined) =>
  * no index entry is ever rewritten.
  */
 export class DynamoSendRecordStore
-  implements SendRecordWriter, SendEventLog, SendRecordReader, ConversionWriter, ContactLog
+  implements SendRecordWriter, SendEventLog, SendRecordReader, ConversionWriter
 {
   constructor(
     private readonly doc: DynamoDBDocumentClient,
@@ -366,22 +366,4 @@ export class DynamoSendRecordStore
       ),
     );
   }
-
-  async sentSince(
-    shopId: string,
-    customerId: string,
-    since: string,
-  ): Promise<Array<{ at: string; channel: 'email' | 'sms'; purpose: 'marketing' | 'transactional' }>> {
-    const records = await this.ofCustomer(shopId, customerId, since, '9999');
-    return records.filter(contacted).map((r) => ({
-      at: r.sentAt ?? r.requestedAt,
-      channel: r.channel,
-      purpose: r.purpose,
-    }));
-  }
-}
-
-/** Whether a record reached (or may have reached) the customer: what the contact policy counts. */
-export function contacted(record: Pick<SendRecord, 'status'>): boolean {
-  return !['withheld', 'skipped', 'failed', 'rejected'].includes(record.status);
 }

@@ -1,5 +1,5 @@
 import type { Campaign } from '../../domain/campaigns/campaign.js';
-import type { ContactRecord } from '../../domain/journeys/contact-policy.js';
+import type { ContactLog, QueuedContact } from '../sending/send-records.js';
 
 /**
  * Campaigns and their due index. A campaign with a next run has a pointer in the due index at that
@@ -59,17 +59,9 @@ export interface CampaignQueue {
   enqueue(tasks: LaunchTask[]): Promise<void>;
 }
 
-/** A queued marketing message, counted against the customer's caps from the moment it is queued. */
-export type QueuedContact = ContactRecord & { sendId: string };
-
-/**
- * The contact history the policy reads (ContactLog's shape, with the send id), and where a campaign
- * notes what it queued, so the next page, run or campaign sees it at once.
- */
-export interface ContactHistory {
-  sentSince(shopId: string, customerId: string, since: string): Promise<QueuedContact[]>;
-  record(shopId: string, customerId: string, contact: QueuedContact): Promise<void>;
-}
+/** The shared contact history (send-records.ts), as campaigns name it. */
+export type ContactHistory = ContactLog;
+export type { QueuedContact };
 
 /** The shop's secret coupon codes are derived with (coupons.ts): made once, kept. */
 export interface CouponSecrets {

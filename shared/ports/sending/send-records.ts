@@ -21,11 +21,20 @@ export interface ConversionWriter {
   recordConversion(shopId: string, sendId: string, conversion: Conversion): Promise<boolean>;
 }
 
-/** What the contact policy reads: the messages a customer was sent lately. */
+/** A message queued for a customer, counted against their caps from the moment it is queued. */
+export interface QueuedContact {
+  sendId: string;
+  at: string;
+  channel: 'email' | 'sms';
+  purpose: 'marketing' | 'transactional';
+}
+
+/**
+ * The contact history the contact policy reads, one for every sender of messages (journeys and
+ * campaigns note what they queue), so a campaign's caps see a journey's messages and back.
+ */
 export interface ContactLog {
-  sentSince(
-    shopId: string,
-    customerId: string,
-    since: string,
-  ): Promise<Array<{ at: string; channel: 'email' | 'sms'; purpose: 'marketing' | 'transactional' }>>;
+  sentSince(shopId: string, customerId: string, since: string): Promise<QueuedContact[]>;
+  /** Notes a queued message; noting the same send id again keeps the first. */
+  record(shopId: string, customerId: string, contact: QueuedContact): Promise<void>;
 }

@@ -468,7 +468,20 @@ async function dispatch(
     }
   }
   if (deferred.length > 0) await deps.due.add(deferred);
-  if (requests.length > 0) await deps.sends.enqueue(requests);
+  if (requests.length > 0) {
+    await deps.sends.enqueue(requests);
+    // Counted against the customer's caps from now, by journeys and campaigns alike.
+    await Promise.all(
+      requests.map((r) =>
+        deps.contacts.record(shop.shopId, customerId, {
+          sendId: r.sendId,
+          at: now.toISOString(),
+          channel: r.channel,
+          purpose: r.purpose,
+        }),
+      ),
+    );
+  }
   for (const record of touched) {
     record.outbox = record.outbox.filter((p) => !settled.has(p.sendId));
     record.traits = [];

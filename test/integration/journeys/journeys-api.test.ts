@@ -1,26 +1,15 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { SendRequest } from '../../../shared/domain/sending/send-request.js';
-import { advance, call, newShop, type Shop, sentMail, settle, stack } from '../../support/api.js';
+import { advance, call, newShop, type Shop, sentMail, settle } from '../../support/api.js';
+import { queuedSendRequests } from '../../support/send-queue.js';
 
 /**
  * Journeys on the local stack through the HTTP API: playbooks listed and enabled, events posted,
- * the clock advanced, and the send requests that reach the send queue. Until the sender consumes
- * SendRequest, the local sender refuses them and the queue parks them in its dead-letter file,
- * which is where this test reads what the journeys queued.
+ * the clock advanced, and the send requests that reach the send queue (its local journal), then the
+ * mail the sender makes of them.
  */
 let shop: Shop;
 
-function queued(): SendRequest[] {
-  const file = join(dirname(stack().smsOutbox), 'send-dead-letters.jsonl');
-  if (!existsSync(file)) return [];
-  return readFileSync(file, 'utf8')
-    .trim()
-    .split('\n')
-    .map((line) => JSON.parse(JSON.parse(line).body) as SendRequest)
-    .filter((r) => r.intent?.shopId === shop.shopId);
-}
+const queued = () => queuedSendRequests(shop.shopId);
 
 const items = [{ sku: 'longjing-250', category: 'green-tea', price: 79, quantity: 1 }];
 

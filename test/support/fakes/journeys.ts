@@ -6,7 +6,6 @@ import type { DueIndex, DuePointer, ShardCursor } from '../../../shared/ports/jo
 import type { InstanceRecord, JourneyInstanceStore } from '../../../shared/ports/journeys/instance-store.js';
 import type { JourneyHead, JourneyStore } from '../../../shared/ports/journeys/journey-store.js';
 import type { SendRequestQueue } from '../../../shared/ports/sending/send-queue.js';
-import type { ContactLog } from '../../../shared/ports/sending/send-records.js';
 import { copy, Faults } from './faults.js';
 
 /** DynamoJourneyStore: heads and versions per shop, a head moved only from the version it was read at. */
@@ -198,30 +197,5 @@ export class FakeSendRequestQueue implements SendRequestQueue {
     const out = this.queued;
     this.queued = [];
     return out;
-  }
-}
-
-type Contact = Awaited<ReturnType<ContactLog['sentSince']>>[number];
-
-/** The contact log as the sender keeps it: what was sent to whom, when (withheld requests are not contacts). */
-export class FakeContactLog implements ContactLog {
-  private readonly sent: Array<Contact & { shopId: string; customerId: string }> = [];
-
-  record(requests: SendRequest[], at?: string): void {
-    for (const r of requests)
-      if (!r.withheld)
-        this.sent.push({
-          shopId: r.intent.shopId,
-          customerId: r.intent.customerId,
-          at: at ?? r.requestedAt,
-          channel: r.channel,
-          purpose: r.purpose,
-        });
-  }
-
-  async sentSince(shopId: string, customerId: string, since: string): Promise<Contact[]> {
-    return this.sent
-      .filter((s) => s.shopId === shopId && s.customerId === customerId && s.at >= since)
-      .map(({ at, channel, purpose }) => ({ at, channel, purpose }));
   }
 }

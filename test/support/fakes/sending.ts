@@ -1,5 +1,4 @@
 import {
-  contacted,
   eventStatus,
   historyEntry,
   statusRank,
@@ -30,11 +29,7 @@ import type {
   TemplateStore,
 } from '../../../shared/ports/sending/messaging.js';
 import type { SendRequestQueue } from '../../../shared/ports/sending/send-queue.js';
-import type {
-  ContactLog,
-  ConversionWriter,
-  SendRecordReader,
-} from '../../../shared/ports/sending/send-records.js';
+import type { ConversionWriter, SendRecordReader } from '../../../shared/ports/sending/send-records.js';
 import { copy, Faults } from './faults.js';
 
 export interface LedgerEntry {
@@ -175,9 +170,7 @@ function stepKey(step: Pick<DueStep, 'shopId' | 'stepId' | 'dueAt'>): string {
 // ——— The sender on SendRequests: fakes of the send-record store, shop sending state, templates, channels. ———
 
 /** The send records of DynamoSendRecordStore: the same conditions, leases, forward-only statuses. */
-export class FakeSendRecords
-  implements SendRecordWriter, SendEventLog, SendRecordReader, ConversionWriter, ContactLog
-{
+export class FakeSendRecords implements SendRecordWriter, SendEventLog, SendRecordReader, ConversionWriter {
   readonly faults = new Faults<'settle' | 'claim' | 'handOver' | 'complete' | 'release' | 'append'>();
   private readonly items = new Map<
     string,
@@ -325,12 +318,6 @@ export class FakeSendRecords
     if (!item || item.record.conversion) return false;
     item.record.conversion = copy(conversion);
     return true;
-  }
-
-  async sentSince(shopId: string, customerId: string, since: string) {
-    return (await this.ofCustomer(shopId, customerId, since, '9999'))
-      .filter(contacted)
-      .map((r) => ({ at: r.sentAt ?? r.requestedAt, channel: r.channel, purpose: r.purpose }));
   }
 
   /** The record's lease and hand-over marks, as the adapter keeps them beside it. */

@@ -8,8 +8,8 @@ import { feedJourneyEvents, feedStoredEvents } from '../../../../../shared/use-c
 import { setJourneyEnabled } from '../../../../../shared/use-cases/journeys/journey-definitions.js';
 import { runDueSteps, type TickDeps } from '../../../../../shared/use-cases/journeys/run-due-steps.js';
 import { customersWorld } from '../../../../support/customers.js';
+import { FakeContactHistory } from '../../../../support/fakes/campaigns.js';
 import {
-  FakeContactLog,
   FakeDueIndex,
   FakeInstanceStore,
   FakeJourneyStore,
@@ -30,7 +30,7 @@ export function journeysWorld() {
   const instances = new FakeInstanceStore();
   const due = new FakeDueIndex();
   const queue = new FakeSendRequestQueue();
-  const contacts = new FakeContactLog();
+  const contacts = new FakeContactHistory();
   const deps: TickDeps = {
     journeys,
     enabled: async (shopId) => {
@@ -50,7 +50,6 @@ export function journeysWorld() {
   const delivered: SendRequest[] = [];
   const deliver = () => {
     const taken = queue.take();
-    contacts.record(taken);
     delivered.push(...taken);
   };
   let lines: string[] = [];
