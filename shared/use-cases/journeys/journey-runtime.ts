@@ -472,14 +472,16 @@ async function dispatch(
     await deps.sends.enqueue(requests);
     // Counted against the customer's caps from now, by journeys and campaigns alike.
     await Promise.all(
-      requests.map((r) =>
-        deps.contacts.record(shop.shopId, customerId, {
-          sendId: r.sendId,
-          at: now.toISOString(),
-          channel: r.channel,
-          purpose: r.purpose,
-        }),
-      ),
+      requests
+        .filter((r) => !r.withheld)
+        .map((r) =>
+          deps.contacts.record(shop.shopId, customerId, {
+            sendId: r.sendId,
+            at: now.toISOString(),
+            channel: r.channel,
+            purpose: r.purpose,
+          }),
+        ),
     );
   }
   for (const record of touched) {
