@@ -16,6 +16,7 @@ import { ThrottledError } from '../../shared/domain/sending/messages.js';
 import { backoffMs, pacingFor } from '../../shared/domain/sending/pacing.js';
 import { sendRequestSchema } from '../../shared/domain/sending/send-request-schema.js';
 import { observability } from '../../shared/observability.js';
+import type { EmailChannel, SmsChannel } from '../../shared/ports/sending/messaging.js';
 import { sendRequest } from '../../shared/use-cases/sending/send-request.js';
 
 const { logger, tracer } = observability('sender');
@@ -24,18 +25,20 @@ if (!config.SENDER_EMAIL) throw new Error('SENDER_EMAIL is required');
 const doc = createDocumentClient(tracer.captureAWSv3Client(new DynamoDBClient({})));
 const ses = tracer.captureAWSv3Client(new SESv2Client({}));
 const stores = sendingStores(doc, config.TABLE_NAME, now);
+const sesChannel = new SesEmailChannel(ses, {
+  from: config.SENDER_EMAIL,
+  configurationSet: config.SES_CONFIGURATION_SET,
+  tenants: config.SES_TENANTS === 'true',
+});
+// US$0.00645 is the list price of one SMS to the United States; routes dearer than the maximum are refused.
+const snsChannel = new SnsSmsChannel(tracer.captureAWSv3Client(new SNSClient({})), {
+  maxPriceUsd: config.SMS_MAX_PRICE_USD ?? 0.05,
+  priceMicros: 6_450,
+});
 const deps = {
   ...stores,
-  email: new SesEmailChannel(ses, {
-    from: config.SENDER_EMAIL,
-    configurationSet: config.SES_CONFIGURATION_SET,
-    tenants: config.SES_TENANTS === 'true',
-  }),
-  // US$0.00645 is the list price of one SMS to the United States; routes dearer than the maximum are refused.
-  sms: new SnsSmsChannel(tracer.captureAWSv3Client(new SNSClient({})), {
-    maxPriceUsd: config.SMS_MAX_PRICE_USD ?? 0.05,
-    priceMicros: 6_450,
-  }),
+  email: { send: (m) => paced('email', () => sesChannel.send(m)) } as EmailChannel,
+  sms: { send: (m) => paced('sms', () => snsChannel.send(m)) } as SmsChannel,
   links: linkSettingsOf(config),
   clock: now,
 };
@@ -57,12 +60,17 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const throttleRetries = 3;
 let lastSendAt = 0;
 
+/** Only what reaches the provider is paced: withheld and skipped requests go at once. */
+async function paced<T>(channel: 'email' | 'sms', call: () => Promise<T>): Promise<T> {
+  const gap = await gapMs(channel);
+  await sleep(Math.max(0, lastSendAt + gap - Date.now()));
+  lastSendAt = Date.now();
+  return call();
+}
+
 async function sendRecord(record: SQSRecord): Promise<void> {
   const request = sendRequestSchema.parse(JSON.parse(record.body));
-  const gap = await gapMs(request.channel);
   for (let attempt = 0; ; attempt++) {
-    await sleep(Math.max(0, lastSendAt + gap - Date.now()));
-    lastSendAt = Date.now();
     try {
       const outcome = await sendRequest(deps, request);
       logger.info('Send', { sendId: request.sendId, channel: request.channel, ...outcome });

@@ -85,6 +85,23 @@ type Handler<E, R> = (event: E, context: Context) => Promise<R>;
 const startSes = createRequire(import.meta.url)('aws-ses-v2-local')
   .default as typeof import('aws-ses-v2-local').default;
 
+const localSesAccount = {
+  DedicatedIpAutoWarmupEnabled: false,
+  Details: {
+    AdditionalContactEmailAddresses: [],
+    ContactLanguage: 'EN',
+    MailType: 'MARKETING',
+    ReviewDetails: { CaseId: 'local', Status: 'GRANTED' },
+    UseCaseDescription: 'huitou local stack',
+    WebsiteURL: 'http://127.0.0.1',
+  },
+  EnforcementStatus: 'HEALTHY',
+  ProductionAccessEnabled: true,
+  SendingEnabled: true,
+  SendQuota: { Max24HourSend: 1_000_000, MaxSendRate: 200, SentLast24Hours: 0 },
+  SuppressionAttributes: { SuppressedReasons: [] },
+};
+
 export const defaultPorts = { api: 4780, dynamodb: 4781, ses: 4782 };
 export const tableName = localTableName(dataTable);
 export const demoShopId = 'demo';
@@ -262,6 +279,9 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
       options.inMemory ? null : join(dataDir, 'dynamodb'),
     );
     stops.push(() => dynamo.stop());
+    // The emulator answers GetAccount from this (the sender paces itself by MaxSendRate): a
+    // production account's quota, not the sandbox's one a second, so local runs are not slowed.
+    process.env.AWS_SES_ACCOUNT ??= JSON.stringify(localSesAccount);
     const ses: Server = await startSes({ host: '127.0.0.1', port: ports.ses });
     stops.push(() => new Promise((r) => ses.close(r)));
 
