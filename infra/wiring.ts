@@ -217,8 +217,12 @@ export const functions: FunctionDefinition[] = [
     timeoutSeconds: 29,
     memoryMb: 1024,
     trigger: { kind: 'httpApi', routes: ['ANY /v1/{proxy+}'], authorization: 'handler' },
-    // A campaign launched now queues its first page.
-    grants: [{ kind: 'table', table: dataTable, access: 'readWrite' }, { kind: 'campaignQueue' }],
+    // A campaign launched now queues its first page; a template preview signs links as the sender does.
+    grants: [
+      { kind: 'table', table: dataTable, access: 'readWrite' },
+      { kind: 'campaignQueue' },
+      { kind: 'links' },
+    ],
   },
   {
     name: 'admin',

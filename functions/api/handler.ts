@@ -42,6 +42,7 @@ import { journeyRoutes } from './routes/journeys.js';
 import { predictionRoutes } from './routes/predictions.js';
 import { reportRoutes } from './routes/reports.js';
 import { segmentRoutes } from './routes/segments.js';
+import { templateRoutes } from './routes/templates.js';
 
 const { logger, metrics, tracer } = observability('api');
 const config = loadConfig();
@@ -151,6 +152,7 @@ const routes: ApiRoute[] = [
   ...audienceRoutes(deps),
   ...journeyRoutes(deps),
   ...campaignRoutes(deps),
+  ...templateRoutes(deps),
   ...reportRoutes({
     sendRecords,
     sources: (shopId) =>

@@ -9,6 +9,7 @@ import { jsonOf, ref } from './openapi-parts.js';
 import { predictionPaths, predictionTags } from './openapi-predictions.js';
 import { reportPaths, reportSchemas, reportTags } from './openapi-reports.js';
 import { segmentPaths, segmentSchemas, segmentTags } from './openapi-segments.js';
+import { templatePaths, templateSchemas, templateTags } from './openapi-templates.js';
 
 const error = {
   type: 'object',
@@ -149,6 +150,7 @@ export function openApiDocument(): Record<string, unknown> {
       ...reportTags,
       ...journeyTags,
       ...campaignTags,
+      ...templateTags,
     ],
     components: {
       securitySchemes: {
@@ -174,6 +176,7 @@ export function openApiDocument(): Record<string, unknown> {
         ...reportSchemas,
         ...journeySchemas,
         ...campaignSchemas,
+        ...templateSchemas,
       },
       responses: {
         BadRequest: {
@@ -372,6 +375,7 @@ export function openApiDocument(): Record<string, unknown> {
       ...audiencePaths,
       ...reportPaths,
       ...campaignPaths,
+      ...templatePaths,
     },
   };
 }

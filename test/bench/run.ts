@@ -8,7 +8,8 @@
  * segments (the pure refresh engine on 1M customers beside DuckDB), predictions (BG/NBD fit time),
  * refresh (the nightly refresh end to end) and audiences (offer-fit read units against full reads), both
  * on one synthetic shop of 100,000 customers.
- * Options: --only demo,intake,import,segments,predictions,refresh,audiences; --events N (intake, default 5000); --rounds N (default 3);
+ * sender (CPU and write units per send, the AWS cost per million emails and SMS).
+ * Options: --only demo,intake,import,segments,predictions,refresh,audiences,sender; --events N (intake, default 5000); --rounds N (default 3);
  * --orders N (import, default 100000); --customers N (refresh and audiences, default 100000); --keep (leave the data directory).
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -20,12 +21,13 @@ import { benchIntake, intakeMarkdown } from './intake.js';
 import { benchPredictions } from './predictions.js';
 import { refreshSection } from './refresh.js';
 import { benchSegments } from './segments.js';
+import { senderSection } from './sender.js';
 import { log, machine, startBenchStack } from './support/stack.js';
 import { writeSyntheticShop } from './support/synthetic-shop.js';
 
 const { values } = parseArgs({
   options: {
-    only: { type: 'string', default: 'demo,intake,import,segments,predictions,audiences,refresh' },
+    only: { type: 'string', default: 'demo,intake,import,segments,predictions,audiences,refresh,sender' },
     events: { type: 'string', default: '5000' },
     rounds: { type: 'string', default: '3' },
     orders: { type: 'string', default: '100000' },
@@ -128,6 +130,15 @@ if (only.has('audiences') || only.has('refresh')) {
   }
 }
 
+if (only.has('sender')) {
+  const stack = await startBenchStack({ keep: values.keep });
+  try {
+    ({ result: json.sender, markdown: sections.sender } = await senderSection(stack));
+  } finally {
+    await stack.stop();
+  }
+}
+
 json.machine = machine();
 json.markdown = sections;
 const order = [
@@ -140,6 +151,7 @@ const order = [
   'audiences',
   'journeys',
   'sending',
+  'sender',
 ];
 const markdown = [
   '# Benchmark results',

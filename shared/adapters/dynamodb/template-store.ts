@@ -1,6 +1,6 @@
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { SavedTemplate, TemplateStore } from '../../ports/sending/messaging.js';
-import { queryAll } from './batch.js';
+import { conditionally, queryAll } from './batch.js';
 import { keys } from './keys.js';
 
 /** A shop's templates, compiled on save, one item each in the shop's template partition. */
@@ -26,12 +26,20 @@ export class DynamoTemplateStore implements TemplateStore {
     return items.map(strip);
   }
 
-  async put(template: SavedTemplate): Promise<void> {
-    await this.doc.send(
-      new PutCommand({
-        TableName: this.tableName,
-        Item: { ...keys.template(template.shopId, template.templateId), ...template },
-      }),
+  put(template: SavedTemplate, previousVersion: number | null): Promise<boolean> {
+    return conditionally(() =>
+      this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...keys.template(template.shopId, template.templateId), ...template },
+          ...(previousVersion === null
+            ? { ConditionExpression: 'attribute_not_exists(pk)' }
+            : {
+                ConditionExpression: 'version = :v',
+                ExpressionAttributeValues: { ':v': previousVersion },
+              }),
+        }),
+      ),
     );
   }
 }

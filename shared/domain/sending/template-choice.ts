@@ -2,8 +2,8 @@ import compiled from './compiled-defaults.json' with { type: 'json' };
 import { type CompiledTemplate, type Locale, locales } from './templates.js';
 
 /**
- * Which compiled template a send renders: the shop's own (by id) in the customer's locale, else in
- * another locale it was written in; else the playbook's default, compiled ahead (compiled-defaults.json,
+ * Which compiled template a send renders: the shop's own (by id) of the send's channel in the
+ * customer's locale, else in another locale it was written in; else the playbook's default, compiled ahead (compiled-defaults.json,
  * scripts/compile-default-templates.ts), so the send path never loads MJML.
  */
 
@@ -26,12 +26,11 @@ export function chooseTemplate(
   locale: Locale,
 ): CompiledTemplate | null {
   const order = [locale, ...locales.filter((l) => l !== locale)];
-  if (shopVariants) {
-    for (const l of order) {
-      const t = shopVariants[l];
-      if (t && t.channel === channel) return t;
-    }
-    return null;
+  // The shop's own replaces the default of its channel only: an email saved under a playbook's id
+  // leaves that playbook's SMS default in place.
+  for (const l of order) {
+    const t = shopVariants?.[l];
+    if (t && t.channel === channel) return t;
   }
   for (const l of order) {
     const t = defaultCompiled(templateId, channel, l);

@@ -2,7 +2,7 @@ import type { OutgoingMessage } from '../../domain/sending/messages.js';
 import type { SendEvent } from '../../domain/sending/send-events.js';
 import type { SendRecord } from '../../domain/sending/send-request.js';
 import type { PauseReason } from '../../domain/sending/shop-health.js';
-import type { CompiledTemplate, Locale } from '../../domain/sending/templates.js';
+import type { CompiledTemplate, Locale, TemplateSource } from '../../domain/sending/templates.js';
 
 /** One email to one recipient, rendered: what the email channel hands to SES. */
 export interface OutgoingEmail {
@@ -131,14 +131,20 @@ export interface SavedTemplate {
   channel: 'email' | 'sms';
   variants: Partial<Record<Locale, CompiledTemplate>>;
   /** What the shop wrote, to edit again. */
-  sources: Partial<Record<Locale, unknown>>;
+  sources: Partial<Record<Locale, TemplateSource>>;
+  /** 1 when created, one more on every save: a save names the version it read (optimistic). */
+  version: number;
   updatedAt: string;
 }
 
 export interface TemplateStore {
   get(shopId: string, templateId: string): Promise<SavedTemplate | null>;
   list(shopId: string): Promise<SavedTemplate[]>;
-  put(template: SavedTemplate): Promise<void>;
+  /**
+   * Stores the template if the stored one is at `previousVersion` (null: none stored yet); false
+   * when it is not (created or changed meanwhile).
+   */
+  put(template: SavedTemplate, previousVersion: number | null): Promise<boolean>;
 }
 
 // ——— The send queue's old message, kept until the due-steps runner moves to SendRequest. ———

@@ -379,8 +379,11 @@ export class FakeTemplates implements TemplateStore {
     return [...this.saved.values()].filter((t) => t.shopId === shopId).map(copy);
   }
 
-  async put(template: SavedTemplate): Promise<void> {
-    this.saved.set(`${template.shopId}#${template.templateId}`, copy(template));
+  async put(template: SavedTemplate, previousVersion: number | null): Promise<boolean> {
+    const key = `${template.shopId}#${template.templateId}`;
+    if ((this.saved.get(key)?.version ?? null) !== previousVersion) return false;
+    this.saved.set(key, copy(template));
+    return true;
   }
 }
 
