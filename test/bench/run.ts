@@ -8,13 +8,14 @@
  * segments (the pure refresh engine on 1M customers beside DuckDB), predictions (BG/NBD fit time),
  * refresh (the nightly refresh end to end) and audiences (offer-fit read units against full reads), both
  * on one synthetic shop of 100,000 customers.
- * Options: --only demo,intake,import,segments,predictions,refresh,audiences; --events N (intake, default 5000); --rounds N (default 3);
+ * Options: --only demo,intake,import,segments,predictions,refresh,audiences,due-steps; --events N (intake, default 5000); --rounds N (default 3);
  * --orders N (import, default 100000); --customers N (refresh and audiences, default 100000); --keep (leave the data directory).
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { audiencesSection } from './audiences.js';
 import { benchDemoFill, demoFillMarkdown } from './demo-fill.js';
+import { dueStepsSection } from './due-steps.js';
 import { benchImport, importMarkdown } from './import.js';
 import { benchIntake, intakeMarkdown } from './intake.js';
 import { benchPredictions } from './predictions.js';
@@ -25,7 +26,7 @@ import { writeSyntheticShop } from './support/synthetic-shop.js';
 
 const { values } = parseArgs({
   options: {
-    only: { type: 'string', default: 'demo,intake,import,segments,predictions,audiences,refresh' },
+    only: { type: 'string', default: 'demo,intake,import,segments,predictions,audiences,refresh,due-steps' },
     events: { type: 'string', default: '5000' },
     rounds: { type: 'string', default: '3' },
     orders: { type: 'string', default: '100000' },
@@ -128,6 +129,15 @@ if (only.has('audiences') || only.has('refresh')) {
   }
 }
 
+if (only.has('due-steps')) {
+  const stack = await startBenchStack({ keep: values.keep });
+  try {
+    ({ result: json['due-steps'], markdown: sections['due-steps'] } = await dueStepsSection(stack));
+  } finally {
+    await stack.stop();
+  }
+}
+
 json.machine = machine();
 json.markdown = sections;
 const order = [
@@ -139,6 +149,7 @@ const order = [
   'refresh',
   'audiences',
   'journeys',
+  'due-steps',
   'sending',
 ];
 const markdown = [
