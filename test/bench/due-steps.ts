@@ -83,7 +83,8 @@ export async function benchDueSteps(stack: BenchStack, customers = 10_000): Prom
   }));
   const written = Date.now();
   await sendEvents(runtime.apiUrl, key, events);
-  await runtime.settle();
+  // The stream applies 10,000 orders and starts their journeys: minutes on a loaded machine.
+  await runtime.settle(30 * 60_000);
   log(`due-steps: ${customers} orders in, instances and pointers written in ${round(seconds(written))} s`);
 
   const queued: SendRequest[] = [];
