@@ -7,7 +7,7 @@ import { createDocumentClient } from '../../shared/adapters/dynamodb/client.js';
 import { now } from '../../shared/clock.js';
 import { loadConfig } from '../../shared/config.js';
 import { observability } from '../../shared/observability.js';
-import { runCampaignSchedule } from '../../shared/use-cases/campaigns/campaigns.js';
+import { nextCampaignDueAt, runCampaignSchedule } from '../../shared/use-cases/campaigns/campaigns.js';
 
 const { logger, tracer } = observability('campaign-schedule');
 const config = loadConfig();
@@ -24,6 +24,7 @@ const deps = campaignDeps(
 export const handler = middy(async () => {
   const result = await runCampaignSchedule(deps);
   if (result.runs + result.deferrals > 0) logger.info('Campaign schedule', result);
-  // `queued` lets the local clock wait for the queued pages before it moves on.
-  return { queued: result.runs + result.deferrals };
+  // `queued` lets the local clock wait for the queued pages before it moves on; `nextDueAt` lets
+  // it skip the minutes before the next run or deferral (on AWS the schedule fires every minute).
+  return { queued: result.runs + result.deferrals, nextDueAt: await nextCampaignDueAt(deps, now(), result) };
 }).use(injectLambdaContext(logger, { resetKeys: true }));

@@ -6,6 +6,7 @@ import type { ScheduledEvent } from 'aws-lambda';
 import { shopSettingsCache } from '../../shared/adapters/cache/shop-settings-cache.js';
 import { createDocumentClient } from '../../shared/adapters/dynamodb/client.js';
 import { journeyRuntimeDeps } from '../../shared/adapters/dynamodb/journey-deps.js';
+import { minuteStart } from '../../shared/adapters/dynamodb/keys.js';
 import { DynamoShopStore } from '../../shared/adapters/dynamodb/shop-store.js';
 import { now } from '../../shared/clock.js';
 import { loadConfig } from '../../shared/config.js';
@@ -33,5 +34,6 @@ const deps = {
 export const handler = middy(async (event: Partial<ScheduledEvent>) => {
   const result = await runDueSteps(deps, event.time ? new Date(event.time) : now());
   if (result.busyShards > 0) logger.info('Due steps run', { ...result });
-  return result;
+  // The next minute with work, as an instant: the local clock jumps there (AWS fires every minute).
+  return { ...result, nextDueAt: result.nextDueAt && minuteStart(result.nextDueAt).toISOString() };
 }).use(injectLambdaContext(logger, { resetKeys: true }));

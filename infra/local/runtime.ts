@@ -232,8 +232,14 @@ async function wireFunctions(
               resources: [],
               detail: detail ?? {},
             });
-            // Queued sends and refreshed segments settle before the next firing; idle ticks do not wait.
-            return Boolean(result && (Number(result.queued) > 0 || Array.isArray(result.reports)));
+            // Queued sends, run steps and started refreshes settle before the next firing; idle ticks do
+            // not wait. A minute schedule that says when it next has work lets the clock jump there.
+            const worked =
+              Number(result?.queued) > 0 ||
+              Number(result?.busyShards) > 0 ||
+              (Array.isArray(result?.reports) && result.reports.length > 0);
+            const nextDueAt = result?.nextDueAt;
+            return typeof nextDueAt === 'string' || nextDueAt === null ? { worked, nextDueAt } : { worked };
           },
         });
         break;

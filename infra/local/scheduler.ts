@@ -1,10 +1,20 @@
 import { now, setClockTo } from '../../shared/clock.js';
 
+/** What one firing of a schedule did. */
+export interface Firing {
+  /** It did work whose consequences (queued messages, stream records) settle before the next firing. */
+  worked: boolean;
+  /**
+   * When the schedule next has work (ISO instant), as its handler reports it: null when it knows of
+   * none; absent when it does not say (it fires on every boundary).
+   */
+  nextDueAt?: string | null;
+}
+
 export interface LocalSchedule {
   name: string;
   everyMinutes: number;
-  /** Runs the scheduled handler; true when it did work whose consequences should settle before the next firing. */
-  fire: (at: Date, detail?: Record<string, unknown>) => Promise<boolean>;
+  fire: (at: Date, detail?: Record<string, unknown>) => Promise<Firing>;
 }
 
 const minuteMs = 60_000;
@@ -14,10 +24,25 @@ function nextBoundary(after: number, everyMinutes: number): number {
   return Math.floor(after / step) * step + step;
 }
 
+/** The first boundary of the schedule at or after `at`. */
+function boundaryAtOrAfter(at: number, everyMinutes: number): number {
+  const step = everyMinutes * minuteMs;
+  return Math.ceil(at / step) * step;
+}
+
 /**
  * The schedules on a local clock: fires each on its boundaries as (shifted) time passes, and on
- * `advance` steps through every boundary in between, in order, with the clock set to each, so
+ * `advance` steps through the boundaries in between, in order, with the clock set to each, so
  * handlers see the time they would have seen on AWS.
+ *
+ * A schedule whose handler reports when it next has work (`nextDueAt`) is not fired on the
+ * boundaries before that: the clock jumps to the next minute anything is due, never past another
+ * schedule's boundary (the hourly refresh still fires at every hour). On AWS the same handler runs
+ * every minute, and an idle minute costs it one small read. A report holds only until something
+ * settles (a firing that worked: its stream and queues may have added work) and only within one
+ * catch-up: after either, each schedule fires on its next boundary again, which asks it afresh.
+ * Work written from outside meanwhile (a request during an `advance`) is at worst picked up late at
+ * the next firing, never lost: the due-step runner resumes from its cursors.
  */
 export class LocalScheduler {
   private lastTick = now().getTime();
@@ -64,21 +89,42 @@ export class LocalScheduler {
 
   private async catchUp(target: number): Promise<number> {
     let fired = 0;
+    // What each reporting schedule said of its next work; none known yet: every boundary fires.
+    const reported = new Map<LocalSchedule, number>();
+    const dueAt = (s: LocalSchedule) => {
+      const boundary = nextBoundary(this.lastTick, s.everyMinutes);
+      const said = reported.get(s);
+      return said === undefined ? boundary : Math.max(boundary, said);
+    };
     for (;;) {
-      const next = Math.min(...this.schedules.map((s) => nextBoundary(this.lastTick, s.everyMinutes)));
+      const next = Math.min(...this.schedules.map(dueAt));
       if (next > target) break;
       setClockTo(new Date(next));
       let worked = false;
-      for (const s of this.schedules.filter((s) => nextBoundary(this.lastTick, s.everyMinutes) === next)) {
+      for (const s of this.schedules.filter((s) => dueAt(s) === next)) {
+        fired += 1;
         try {
-          worked = (await s.fire(new Date(next))) || worked;
-          fired += 1;
+          const firing = await s.fire(new Date(next));
+          worked = firing.worked || worked;
+          if (firing.nextDueAt === undefined) reported.delete(s);
+          else
+            reported.set(
+              s,
+              firing.nextDueAt === null
+                ? Number.POSITIVE_INFINITY
+                : boundaryAtOrAfter(Date.parse(firing.nextDueAt), s.everyMinutes),
+            );
         } catch (error) {
+          reported.delete(s);
           this.log(`${s.name} failed at ${new Date(next).toISOString()}: ${(error as Error).message}`);
         }
       }
       this.lastTick = next;
-      if (worked) await this.settle();
+      if (worked) {
+        await this.settle();
+        // What settled may have added work anywhere: every schedule is asked again at its next boundary.
+        reported.clear();
+      }
     }
     return fired;
   }

@@ -9,13 +9,14 @@
  * refresh (the nightly refresh end to end) and audiences (offer-fit read units against full reads), both
  * on one synthetic shop of 100,000 customers.
  * sender (CPU and write units per send, the AWS cost per million emails and SMS).
- * Options: --only demo,intake,import,segments,predictions,refresh,audiences,sender; --events N (intake, default 5000); --rounds N (default 3);
+ * Options: --only demo,intake,import,segments,predictions,refresh,audiences,sender,due-steps; --events N (intake, default 5000); --rounds N (default 3);
  * --orders N (import, default 100000); --customers N (refresh and audiences, default 100000); --keep (leave the data directory).
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { audiencesSection } from './audiences.js';
 import { benchDemoFill, demoFillMarkdown } from './demo-fill.js';
+import { dueStepsSection } from './due-steps.js';
 import { benchImport, importMarkdown } from './import.js';
 import { benchIntake, intakeMarkdown } from './intake.js';
 import { benchPredictions } from './predictions.js';
@@ -27,7 +28,10 @@ import { writeSyntheticShop } from './support/synthetic-shop.js';
 
 const { values } = parseArgs({
   options: {
-    only: { type: 'string', default: 'demo,intake,import,segments,predictions,audiences,refresh,sender' },
+    only: {
+      type: 'string',
+      default: 'demo,intake,import,segments,predictions,audiences,refresh,sender,due-steps',
+    },
     events: { type: 'string', default: '5000' },
     rounds: { type: 'string', default: '3' },
     orders: { type: 'string', default: '100000' },
@@ -138,6 +142,14 @@ if (only.has('sender')) {
     await stack.stop();
   }
 }
+if (only.has('due-steps')) {
+  const stack = await startBenchStack({ keep: values.keep });
+  try {
+    ({ result: json['due-steps'], markdown: sections['due-steps'] } = await dueStepsSection(stack));
+  } finally {
+    await stack.stop();
+  }
+}
 
 json.machine = machine();
 json.markdown = sections;
@@ -150,6 +162,7 @@ const order = [
   'refresh',
   'audiences',
   'journeys',
+  'due-steps',
   'sending',
   'sender',
 ];

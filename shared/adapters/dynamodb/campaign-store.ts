@@ -154,6 +154,26 @@ export class DynamoCampaignStore implements CampaignStore {
     return (await this.due(at, limit, 'DEFER')).map((i) => JSON.parse(i.deferral as string) as Deferral);
   }
 
+  async nextDueAfter(at: string): Promise<string | null> {
+    const out = await this.doc.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND sk > :after',
+        ExpressionAttributeValues: {
+          ':pk': keys.campaignDuePartition(),
+          ':after': keys.campaignDueUntil(at),
+        },
+        Limit: 1,
+        ConsistentRead: true,
+      }),
+    );
+    const item = out.Items?.[0];
+    if (!item) return null;
+    return item.kind === 'RUN'
+      ? (item.runAt as string)
+      : (JSON.parse(item.deferral as string) as Deferral).until;
+  }
+
   async putDeferral(d: Deferral): Promise<void> {
     await this.doc.send(
       new PutCommand({

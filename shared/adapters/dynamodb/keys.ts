@@ -227,6 +227,11 @@ export function dueMinuteOf(at: string | Date): string {
   return new Date(Math.ceil(ms / minuteMs) * minuteMs).toISOString().slice(0, 16);
 }
 
+/** The instant a minute key (`2026-11-02T08:30`, UTC) begins. */
+export function minuteStart(minute: string): Date {
+  return new Date(`${minute}:00Z`);
+}
+
 /** The minute key `n` minutes after a minute key. */
 export function minuteAfter(minute: string, n = 1): string {
   return new Date(Date.parse(`${minute}:00Z`) + n * minuteMs).toISOString().slice(0, 16);

@@ -21,6 +21,8 @@ export interface CampaignStore {
   dueRuns(at: string, limit: number): Promise<Array<{ shopId: string; campaignId: string; runAt: string }>>;
   /** Deferred customers due at or before `at`, earliest first, at most `limit`. */
   dueDeferrals(at: string, limit: number): Promise<Deferral[]>;
+  /** The earliest instant a run or deferral is due strictly after `at` (ISO), or null: none. */
+  nextDueAfter(at: string): Promise<string | null>;
   /** Stores a deferral (the same deferral twice is one item). */
   putDeferral(deferral: Deferral): Promise<void>;
   removeDeferral(deferral: Deferral): Promise<void>;

@@ -157,6 +157,20 @@ export const tickLimit = 500;
  * by one conditional write (two ticks may both queue its first page, which sends nothing twice); a deferral is queued, then removed
  * (a crash between queues it again, and the worker finds those customers already queued).
  */
+/**
+ * When the campaign schedule next has work after a tick at `now` that did `tick`: at once when the
+ * tick stopped at its limit (more may be due already), else the earliest run or deferral after now.
+ * The local clock jumps there; on AWS the schedule fires every minute regardless.
+ */
+export async function nextCampaignDueAt(
+  deps: Pick<ScheduleDeps, 'campaigns'>,
+  now: Date,
+  tick: { runs: number; deferrals: number },
+): Promise<string | null> {
+  if (tick.runs >= tickLimit || tick.deferrals >= tickLimit) return now.toISOString();
+  return deps.campaigns.nextDueAfter(now.toISOString());
+}
+
 export async function runCampaignSchedule(deps: ScheduleDeps): Promise<{ runs: number; deferrals: number }> {
   const now = deps.clock();
   let runs = 0;

@@ -73,6 +73,14 @@ export class FakeCampaignStore implements CampaignStore {
       .map(copy);
   }
 
+  async nextDueAfter(at: string): Promise<string | null> {
+    const instants = [
+      ...[...this.runs.values()].map((r) => r.runAt),
+      ...[...this.deferrals.values()].map((d) => d.until),
+    ];
+    return instants.filter((t) => t > at).sort()[0] ?? null;
+  }
+
   async putDeferral(d: Deferral): Promise<void> {
     this.deferrals.set(`${d.until}#${d.shopId}#${d.campaignId}#${deferralId(d)}`, copy(d));
   }
