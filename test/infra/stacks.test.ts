@@ -184,7 +184,7 @@ describe('HuitouApp', () => {
       RouteKey: 'ANY /v1/{proxy+}',
       AuthorizationType: 'NONE',
     });
-    expect(Object.keys(app.findResources('AWS::CloudWatch::Alarm'))).toHaveLength(functions.length + 5);
+    expect(Object.keys(app.findResources('AWS::CloudWatch::Alarm'))).toHaveLength(functions.length + 6);
   });
 
   it('lets only IAM-signed requests reach the admin routes', () => {
