@@ -297,7 +297,8 @@ export const playbooks = {
     id: 'tier-change',
     version: 1,
     name: 'Tier change',
-    trigger: { type: 'event', event: 'tier_changed' },
+    // A move between tiers; the first tier a new buyer lands in is no news worth a message.
+    trigger: { type: 'event', event: 'tier_changed', where: [{ property: 'from', op: 'exists' }] },
     steps: [
       {
         id: 'notice',

@@ -10,6 +10,7 @@ import type { Locale, TemplateSource } from './templates.js';
 export const playbookIds = [
   'unpaid-order-reminder',
   'order-care-shipped',
+  'order-care-review',
   'welcome',
   'cart-abandonment',
   'browse-abandonment',
@@ -141,6 +142,33 @@ const playbooks: Record<PlaybookId, Playbook> = {
         ],
         cta: '查看物流',
         sms: '【{{ shop.name }}】您的订单{{ order.id }}已由{{ order.carrier }}发出，运单号{{ order.tracking_number }}。',
+      },
+    },
+  },
+  'order-care-review': {
+    purpose: 'care',
+    ctaUrl: `order.review_url | default: ${shopUrl}`,
+    blocks: [],
+    copy: {
+      en: {
+        subject: 'How is your order {{ order.id }}?',
+        preheader: 'A few words help other customers choose.',
+        heading: 'Tell us how it went',
+        body: [
+          'Your order {{ order.id }} should be with you by now. How do you like it? A short review helps other customers choose, and helps us do better.',
+        ],
+        cta: 'Write a review',
+        sms: '[{{ shop.name }}] How is order {{ order.id }}? A short review helps: {{ order.review_url | default: shop.url }}',
+      },
+      'zh-CN': {
+        subject: '订单 {{ order.id }} 用得还满意吗？',
+        preheader: '您的评价能帮助其他顾客。',
+        heading: '说说您的体验',
+        body: [
+          '您的订单 {{ order.id }} 应该已经送达。用得怎么样？简短的评价能帮助其他顾客，也帮助我们做得更好。',
+        ],
+        cta: '写评价',
+        sms: '【{{ shop.name }}】订单{{ order.id }}用得还满意吗？欢迎评价：{{ order.review_url | default: shop.url }}',
       },
     },
   },
@@ -488,3 +516,32 @@ export function defaultTemplate(id: PlaybookId, locale: Locale, channel: 'email'
 export function playbookPurpose(id: PlaybookId): Purpose {
   return playbooks[id].purpose;
 }
+
+/**
+ * The journeys' step templates and the playbook default each renders when the shop has not saved
+ * its own under the step's name: the playbook's wording, with the step's data (order, coupon, cart).
+ */
+export const stepTemplateDefaults: Readonly<Record<string, PlaybookId>> = {
+  'unpaid-reminder': 'unpaid-order-reminder',
+  'unpaid-last-call': 'unpaid-order-reminder',
+  'order-shipped': 'order-care-shipped',
+  'review-request': 'order-care-review',
+  'welcome-account': 'welcome',
+  'welcome-need-help': 'welcome',
+  'welcome-feedback': 'welcome',
+  'cart-reminder': 'cart-abandonment',
+  'cart-continue': 'cart-abandonment',
+  'cart-discount': 'cart-abandonment',
+  'browse-reviews': 'browse-abandonment',
+  'browse-interested': 'browse-abandonment',
+  'browse-coupon': 'browse-abandonment',
+  'honeymoon-thanks': 'honeymoon-care',
+  'honeymoon-care-content': 'honeymoon-care',
+  'honeymoon-coupon': 'honeymoon-care',
+  'tier-changed': 'tier-change',
+  'winback-miss-you': 'dormant-win-back',
+  'winback-offer': 'dormant-win-back',
+  'winback-last': 'dormant-win-back',
+  'sale-thanks': 'after-big-sale',
+  'sale-come-back': 'after-big-sale',
+};

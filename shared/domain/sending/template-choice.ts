@@ -1,4 +1,5 @@
 import compiled from './compiled-defaults.json' with { type: 'json' };
+import { stepTemplateDefaults } from './default-templates.js';
 import { type CompiledTemplate, type Locale, locales } from './templates.js';
 
 /**
@@ -16,7 +17,8 @@ export const defaultKey = (playbook: string, channel: 'email' | 'sms', locale: s
 const defaults = compiled as CompiledDefaults;
 
 export function defaultCompiled(templateId: string, channel: 'email' | 'sms', locale: Locale) {
-  return defaults[defaultKey(templateId, channel, locale)] ?? null;
+  const playbook = stepTemplateDefaults[templateId] ?? templateId;
+  return defaults[defaultKey(playbook, channel, locale)] ?? null;
 }
 
 export function chooseTemplate(

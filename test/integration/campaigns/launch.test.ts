@@ -75,7 +75,7 @@ describe('POST /v1/campaigns on the local stack', () => {
     });
     expect(estimate.heldOut + estimate.globalControl).toBe(held.length);
 
-    const requests = await awaitSendRequests(shop.shopId, 24);
+    const requests = await awaitSendRequests(shop.shopId, 24, 'campaign');
     expect(requests).toHaveLength(24);
     const treated = requests.filter((r) => !r.withheld);
     expect(treated.map((r) => r.intent.customerId).sort()).toEqual(
@@ -110,7 +110,7 @@ describe('POST /v1/campaigns on the local stack', () => {
   }, 120_000);
 
   it('dry-runs a draft without queuing anything, and names what is wrong by path', async () => {
-    const before = queuedSendRequests(shop.shopId).length;
+    const before = queuedSendRequests(shop.shopId, 'campaign').length;
     const sim = await call(shop, 'POST', '/v1/simulate', {
       campaign: { ...body, name: 'Weekly', schedule: { cron: '0 13 * * *' } },
       days: 3,
@@ -119,7 +119,7 @@ describe('POST /v1/campaigns on the local stack', () => {
     expect(sim.body.runs).toHaveLength(3);
     expect(sim.body.messages.length).toBeGreaterThan(0);
     await settle();
-    expect(queuedSendRequests(shop.shopId)).toHaveLength(before);
+    expect(queuedSendRequests(shop.shopId, 'campaign')).toHaveLength(before);
     const journey = await call(shop, 'POST', '/v1/simulate', { journey: { id: 'welcome' } });
     expect(journey.status).toBe(400);
     expect(journey.body.issues).toEqual([

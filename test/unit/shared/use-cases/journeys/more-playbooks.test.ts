@@ -78,11 +78,9 @@ describe('tier change (on by default)', () => {
       },
     ]);
     await w.runUntil('2026-12-10T00:00:00.000Z');
-    expect(w.takeLines()).toEqual([
-      // Paying made her a member, the big order moved her up again: transactional, never capped.
-      '2026-11-02T08:00 tier-changed',
-      '2026-12-02T08:00 tier-changed',
-    ]);
+    // Paying made her a member (a first tier: no message); the big order moved her up: transactional,
+    // never capped.
+    expect(w.takeLines()).toEqual(['2026-12-02T08:00 tier-changed']);
   });
 });
 
@@ -126,7 +124,6 @@ describe('honeymoon care', () => {
     await w.runUntil('2026-12-01T00:00:00.000Z');
     expect(w.takeLines()).toEqual([
       '2026-11-02T08:00 honeymoon-thanks SO-1',
-      '2026-11-02T08:00 tier-changed',
       // Three days on, 10:00 in Shanghai; warm (a week between marketing messages): it expires first.
       '2026-11-06T02:00 honeymoon-care-content SO-1 (withheld: activity-cap-past-expiry)',
       '2026-11-16T02:00 honeymoon-coupon SO-1 [coupon]',
@@ -151,7 +148,6 @@ describe('after a big sale', () => {
     await w.runUntil('2027-06-01T00:00:00.000Z');
     expect(w.takeLines()).toEqual([
       '2026-11-02T08:00 sale-thanks SO-1 [coupon]',
-      '2026-11-02T08:00 tier-changed',
       '2026-12-02T08:00 sale-come-back SO-1 [coupon]',
       '2027-01-01T08:00 sale-come-back SO-1 [coupon]',
       '2027-01-31T08:00 sale-come-back SO-1 [coupon]',
@@ -186,7 +182,6 @@ describe('after a big sale', () => {
     await w.runUntil('2027-06-01T00:00:00.000Z');
     expect(w.takeLines()).toEqual([
       '2026-11-02T08:00 sale-thanks SO-1 [coupon]',
-      '2026-11-02T08:00 tier-changed',
       '2026-12-02T08:00 sale-come-back SO-1 [coupon]',
       '2027-01-01T08:00 sale-come-back SO-1 [coupon]',
       // She came back on 2027-01-15: nothing more.

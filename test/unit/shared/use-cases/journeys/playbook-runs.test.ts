@@ -34,12 +34,9 @@ describe('unpaid order reminder (on by default)', () => {
     w.clock.set('2026-11-02T09:00:00.000Z');
     await w.post([{ id: 'p1', type: 'order_paid', customerId: 'c-1', properties: { orderId: 'SO-1' } }]);
     await w.runUntil('2026-11-06T00:00:00.000Z');
-    // Paying made her a member (tier change is on by default). The last call is transactional:
-    // quiet hours and caps do not hold it back.
-    expect(w.takeLines()).toEqual([
-      '2026-11-02T09:00 tier-changed',
-      '2026-11-05T06:00 unpaid-last-call SO-2',
-    ]);
+    // Paying made her a member: a first tier, no notice. The last call is transactional: quiet hours
+    // and caps do not hold it back.
+    expect(w.takeLines()).toEqual(['2026-11-05T06:00 unpaid-last-call SO-2']);
     const reminders = w.delivered.filter((r) => r.templateId === 'unpaid-reminder');
     expect(reminders[0]).toMatchObject({
       channel: 'sms',
@@ -67,8 +64,9 @@ describe('unpaid order reminder (on by default)', () => {
       },
     ]);
     await w.runUntil('2026-11-06T00:00:00.000Z');
-    expect(w.takeLines()).toEqual(['2026-11-02T08:00 tier-changed']);
-    expect(w.instances.all().map((r) => r.instance.journeyId)).toEqual(['tier-change']);
+    // Nothing at all: no reminder for a paid order, and a first tier is no news.
+    expect(w.takeLines()).toEqual([]);
+    expect(w.instances.all().map((r) => r.instance.journeyId)).toEqual([]);
   });
 });
 

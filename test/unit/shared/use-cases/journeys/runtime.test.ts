@@ -62,7 +62,7 @@ describe('cart abandonment (marketing: enabled by the shop)', () => {
       },
     ]);
     await w.runUntil('2026-11-12T00:00:00.000Z');
-    expect(w.takeLines()).toEqual(['2026-11-02T09:00 cart-reminder', '2026-11-02T12:00 tier-changed']);
+    expect(w.takeLines()).toEqual(['2026-11-02T09:00 cart-reminder']);
     expect(
       w.instances.all().find((r) => r.instance.journeyId === 'cart-abandonment')?.instance,
     ).toMatchObject({
