@@ -1,5 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { newProfile, type Profile } from '../../../../../shared/domain/customers/profile.js';
 import {
@@ -16,24 +15,9 @@ import {
   renderTemplate,
   type TemplateSource,
 } from '../../../../../shared/domain/sending/templates.js';
+import { packagesReached } from '../../../../support/import-graph.js';
 
 const domain = resolve(import.meta.dirname, '../../../../../shared/domain/sending');
-
-/** Every package a module reaches through its own imports, following relative ones. */
-function packagesReached(file: string, seen = new Set<string>()): Set<string> {
-  const packages = new Set<string>();
-  if (seen.has(file)) return packages;
-  seen.add(file);
-  const source = readFileSync(file, 'utf8');
-  for (const [, spec] of source.matchAll(/(?:import|export)\s[^'"]*?from\s+'([^']+)'/g)) {
-    if (!spec) continue;
-    if (spec.startsWith('.')) {
-      for (const p of packagesReached(resolve(dirname(file), spec.replace(/\.js$/, '.ts')), seen))
-        packages.add(p);
-    } else packages.add(spec);
-  }
-  return packages;
-}
 
 async function compiled(source: TemplateSource): Promise<CompiledTemplate> {
   const result = await compileTemplate(source);
