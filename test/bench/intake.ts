@@ -1,12 +1,15 @@
 import { isDeepStrictEqual } from 'node:util';
 import { demoShop } from '../../infra/local/demo-shop.js';
 import { eventItem } from '../../shared/adapters/dynamodb/event-store.js';
+import { DynamoJourneyStore } from '../../shared/adapters/dynamodb/journey-store.js';
 import { chunk } from '../../shared/domain/collections.js';
 import type { StoredEvent } from '../../shared/domain/customers/events.js';
 import { normalizeBatch } from '../../shared/domain/customers/normalize.js';
 import { applyEvents, newProfile } from '../../shared/domain/customers/profile.js';
 import { customerView } from '../../shared/domain/customers/view.js';
 import type { ShopSettings } from '../../shared/domain/shops/shop.js';
+import { enabledByDefault, setJourneyEnabled } from '../../shared/use-cases/journeys/journey-definitions.js';
+import { kindByKeys } from './support/billing-meter.js';
 import {
   type BenchStack,
   getJson,
@@ -31,6 +34,19 @@ export interface IntakeFigures {
   rawWriteUnitsPerItem: number;
   ratioToRawWrites: number;
   checked: number;
+  /** The same events into a shop with the playbooks on by default (its own metered round). */
+  withDefaultJourneys: {
+    writeUnitsPerEvent: number;
+    /** Write units per event by what was written: intake, journeys, sends. */
+    byPart: Record<string, number>;
+  };
+}
+
+/** What an item is for, by its keys: the journeys' and the sender's items apart from intake's. */
+export function partOf(pk: string, sk: string): 'intake' | 'journeys' | 'sends' {
+  if (pk.startsWith('DUE#') || /^(JOURNEY|HEAD|VER)#/.test(sk)) return 'journeys';
+  if (/#(SEND|SOURCE|COUPON)#/.test(pk) || pk.endsWith('#SENDS') || sk.startsWith('CONTACT#')) return 'sends';
+  return 'intake';
 }
 
 type DemoEvent = ReturnType<typeof demoShop>['events'][number];
@@ -67,15 +83,18 @@ export async function benchIntake(
   roundCount: number,
 ): Promise<IntakeFigures> {
   const { runtime, doc, meter } = stack;
+  // Intake alone: the playbooks a shop has on by default (order care, …) are measured apart below.
   const shop = await stack.newShop('bench-intake');
+  const journeys = { journeys: new DynamoJourneyStore(doc, runtime.tableName), clock: () => new Date() };
+  for (const id of enabledByDefault) await setJourneyEnabled(journeys, shop.settings, id, false);
   const demo = demoShop({ seed: 1, customers: Math.ceil(eventCount / 15), end: new Date() });
   const base = demo.events.slice(0, eventCount);
   const mix: Record<string, number> = {};
   for (const e of base) mix[e.type] = (mix[e.type] ?? 0) + 1;
 
-  const endToEnd = async (events: DemoEvent[]) => {
+  const endToEnd = async (events: DemoEvent[], key = shop.key) => {
     const started = Date.now();
-    await sendEvents(runtime.apiUrl, shop.key, events);
+    await sendEvents(runtime.apiUrl, key, events);
     const accepted = events.length / seconds(started);
     await runtime.settle(3_600_000);
     return { rate: events.length / seconds(started), accepted };
@@ -121,6 +140,16 @@ export async function benchIntake(
   meter.enabled = false;
   const rawBill = { ...meter.bill };
 
+  // The same events into a shop as created, with its default playbooks: what journeys and sends add.
+  const journeyShop = await stack.newShop('bench-intake-journeys');
+  meter.reset();
+  meter.classify = partOf;
+  meter.enabled = true;
+  await endToEnd(roundOf(base, 'journeys'), journeyShop.key);
+  meter.enabled = false;
+  meter.classify = kindByKeys;
+  const journeyBill = { ...meter.bill };
+
   // Stats up to date: a sample of profiles equals the pure reducer over their events.
   const events = stored(metered, shop.settings);
   const sample = [...new Set(events.map((e) => e.customerId as string))].filter((_, i) => i % 25 === 0);
@@ -152,6 +181,12 @@ export async function benchIntake(
     rawWriteUnitsPerItem: rawBill.writeUnits / 1000,
     ratioToRawWrites: median(rounds.map((r) => r.endToEnd / r.raw)),
     checked: sample.length,
+    withDefaultJourneys: {
+      writeUnitsPerEvent: journeyBill.writeUnits / base.length,
+      byPart: Object.fromEntries(
+        Object.entries(journeyBill.byKind).map(([part, units]) => [part, units / base.length]),
+      ),
+    },
   };
 }
 
@@ -178,6 +213,15 @@ export function intakeMarkdown(f: IntakeFigures): string {
     `| of which table / index writes | ${round(f.tableWriteUnitsPerEvent, 2)} / ${round(f.indexWriteUnitsPerEvent, 2)} |`,
     `| read units per event | ${round(f.readUnitsPerEvent, 2)} |`,
     `| write units per raw item | ${round(f.rawWriteUnitsPerItem, 2)} |`,
+    '',
+    `The shop above has its default playbooks switched off: these figures are intake (events stored, profiles and live segments kept, orders attributed). The same events into a shop as created, with ${[...enabledByDefault].join(', ')} on, cost **${round(f.withDefaultJourneys.writeUnitsPerEvent, 2)} write units per event**: ${Object.entries(
+      f.withDefaultJourneys.byPart,
+    )
+      .sort(([, a], [, b]) => b - a)
+      .map(([part, units]) => `${part} ${round(units, 2)}`)
+      .join(
+        ', ',
+      )} (journeys: instances and due pointers; sends: the sender's records of the messages those journeys sent at once, such as the shipping notices).`,
     '',
   ].join('\n');
 }

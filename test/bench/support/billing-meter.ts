@@ -109,6 +109,12 @@ export interface Bill {
   byOperation: Record<string, number>;
   /** Write units by index, as `table/index`. */
   byIndex: Record<string, number>;
+  /**
+   * Write units (table and index) by the kind of item written, as `classify` names it (by default
+   * the partition key's third part and the sort key's first: `SHOP#s#JOURNEYS` + `HEAD#x` →
+   * `JOURNEYS/HEAD`), to see where units go.
+   */
+  byKind: Record<string, number>;
   /** Requests passed through without a bill (PartiQL), by operation name. */
   unmetered: Record<string, number>;
 }
@@ -309,7 +315,12 @@ export interface BillingMeter {
   reset(): void;
   /** Off, requests pass through untouched (timed rounds); on, they are billed. */
   enabled: boolean;
+  /** The kind an item's keys make it, for `bill.byKind`. */
+  classify: (pk: string, sk: string) => string;
 }
+
+export const kindByKeys = (pk: string, sk: string): string =>
+  `${pk.split('#')[2] ?? pk.split('#')[0]}/${sk.split('#')[0]}`;
 
 export function billingMeter(
   tables: TableShape[],
@@ -327,6 +338,7 @@ export function billingMeter(
     failedConditions: 0,
     byOperation: {},
     byIndex: {},
+    byKind: {},
     unmetered: {},
   };
 
@@ -339,6 +351,7 @@ export function billingMeter(
     bill.failedConditions = 0;
     bill.byOperation = {};
     bill.byIndex = {};
+    bill.byKind = {};
     bill.unmetered = {};
   }
 
@@ -350,6 +363,16 @@ export function billingMeter(
 
   const addOperation = (op: string, units: number): void => {
     bill.byOperation[op] = (bill.byOperation[op] ?? 0) + units;
+  };
+
+  const kindOf = (w: PlannedWrite): string => {
+    const key = (name: string | undefined) => (name === undefined ? '' : (w.key[name]?.S ?? ''));
+    return meter.classify(key(w.table.partitionKey.name), key(w.table.sortKey?.name));
+  };
+
+  const addKind = (w: PlannedWrite, units: number): void => {
+    const k = kindOf(w);
+    bill.byKind[k] = (bill.byKind[k] ?? 0) + units;
   };
 
   function addTableWrite(op: string, units: number): void {
@@ -402,16 +425,21 @@ export function billingMeter(
         ? itemSize(w.old)
         : Math.max(itemSize(w.old), itemSize(after));
     addTableWrite(op, factor * writeUnits(size));
+    addKind(w, factor * writeUnits(size));
     if (w.kind === 'check') return;
     const indexFactor = factor > 1 && !doubleIndex ? 1 : factor;
     for (const index of w.table.indexes) {
-      addIndexWrite(op, w.table, index, indexFactor * indexWriteUnits(w.table, index, w.old, after));
+      const units = indexFactor * indexWriteUnits(w.table, index, w.old, after);
+      addIndexWrite(op, w.table, index, units);
+      addKind(w, units);
     }
   }
 
   /** A write that did not apply: the existing item's units (at least 1), table only. */
-  const billRejected = (op: string, w: PlannedWrite, factor: number): void =>
+  const billRejected = (op: string, w: PlannedWrite, factor: number): void => {
     addTableWrite(op, factor * writeUnits(itemSize(w.old)));
+    addKind(w, factor * writeUnits(itemSize(w.old)));
+  };
 
   // The output of a document-client command is unmarshalled before it reaches this middleware.
   const asItem = (x: unknown, doc: boolean): Item =>
@@ -668,6 +696,6 @@ export function billingMeter(
     },
   };
 
-  const meter: BillingMeter = { plugin, bill, reset, enabled: true };
+  const meter: BillingMeter = { plugin, bill, reset, enabled: true, classify: kindByKeys };
   return meter;
 }

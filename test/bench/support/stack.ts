@@ -83,6 +83,8 @@ export async function startBenchStack(options: { keep: boolean }): Promise<Bench
       ),
     stop: async () => {
       await runtime.stop();
+      // A later section's stack plugs in a meter of its own.
+      dynamoClientPlugins.splice(dynamoClientPlugins.indexOf(meter.plugin), 1);
       if (!options.keep) rmSync(dataDir, { recursive: true, force: true });
     },
   };
