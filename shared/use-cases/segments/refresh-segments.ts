@@ -245,8 +245,10 @@ async function applyTask(deps: RefreshDeps, shop: ShopSettings, run: RefreshRun,
         asOf,
       )
     : { fed: 0, failed: new Set<string>() };
-  // A customer whose journeys failed keeps the old memberships, so the retry moves them again.
-  // A customer who changed meanwhile is left for the stream and the next run.
+  // A customer whose journeys failed keeps the old memberships, so the retry moves them again (the
+  // summary's `changed` then counts only the retry's writes). A customer who changed meanwhile is
+  // left for the stream and the next run, whose event for the same move is a new one: a running
+  // instance refuses it, an ended one follows the journey's re-entry rule.
   const written = await mapConcurrently(
     changes.filter((c) => !failed.has(c.customerId)),
     writesInFlight,
