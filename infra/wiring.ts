@@ -272,12 +272,18 @@ export const functions: FunctionDefinition[] = [
   {
     name: 'segmentRefreshWorker',
     entry: 'functions/segment-refresh-worker/handler.ts',
-    description: 'Runs one shard of a segment refresh: sketch, or apply and write changed memberships',
+    description:
+      'Runs one shard of a segment refresh: sketch, or apply: segment moves to journeys, then memberships',
     timeoutSeconds: 900,
     // A shard of a 10-million-customer shop: 625,000 customers' inputs and the shop's distributions.
     memoryMb: 3008,
     trigger: { kind: 'sqs', queue: 'refresh', batchSize: 1, maxConcurrency: 16 },
-    grants: [{ kind: 'table', table: dataTable, access: 'readWrite' }, { kind: 'refreshQueue' }],
+    // Journeys started by segment moves (win-back on entering at-risk) send their first step at once.
+    grants: [
+      { kind: 'table', table: dataTable, access: 'readWrite' },
+      { kind: 'refreshQueue' },
+      { kind: 'sendQueue' },
+    ],
   },
   {
     name: 'dueSteps',

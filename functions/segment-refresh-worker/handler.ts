@@ -10,7 +10,13 @@ import { observability } from '../../shared/observability.js';
 import { runRefreshTask } from '../../shared/use-cases/segments/refresh-segments.js';
 
 const { logger, tracer } = observability('segment-refresh-worker');
-const deps = refreshDepsFromEnvironment((client) => tracer.captureAWSv3Client(client), now);
+// Segment moves go to the shop's journeys before they are committed (refresh-segments.ts).
+const deps = refreshDepsFromEnvironment((client) => tracer.captureAWSv3Client(client), now, {
+  journeys: {
+    onFailure: (error, customerId) =>
+      logger.error('Could not run journeys on segment moves', { customerId, error: error as Error }),
+  },
+});
 
 const taskSchema = z.object({
   shopId: z.string().min(1),

@@ -22,19 +22,24 @@ function conditionEvents(c: Condition | undefined): string[] {
   return c.type === 'did' ? [c.event] : [];
 }
 
-/** Every event type a journey reacts to: its trigger, its waits, its exits and the conditions it reads. */
-export function eventTypesOf(def: JourneyDefinition): string[] {
+/** The event types a journey's instances hear, whatever started them: waits, exits and the conditions it reads. */
+export function heardEventTypesOf(def: JourneyDefinition): string[] {
   const types = def.exit.events.map((e) => e.event);
-  if (def.trigger.type === 'event') types.push(def.trigger.event);
-  else if (def.trigger.type === 'segment') types.push(`segment_${def.trigger.on}`);
-  else if (def.trigger.type === 'date')
-    // Any event may be the first news of a birthday or a first order: it (re)schedules the date.
-    return ['*'];
   types.push(...conditionEvents(def.exit.when), ...conditionEvents(def.entry.when));
   for (const step of def.steps) {
     if (step.type === 'waitForEvent') types.push(step.event);
     if (step.type === 'branch') types.push(...conditionEvents(step.if));
   }
+  return types;
+}
+
+/** Every event type a journey reacts to: its trigger, its waits, its exits and the conditions it reads. */
+export function eventTypesOf(def: JourneyDefinition): string[] {
+  // Any event may be the first news of a birthday or a first order: it (re)schedules the date.
+  if (def.trigger.type === 'date') return ['*'];
+  const types = heardEventTypesOf(def);
+  if (def.trigger.type === 'event') types.push(def.trigger.event);
+  else if (def.trigger.type === 'segment') types.push(`segment_${def.trigger.on}`);
   return types;
 }
 

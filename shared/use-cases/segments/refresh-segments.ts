@@ -39,6 +39,8 @@ import type {
 } from '../../ports/segments/refresh-runs.js';
 import type { SegmentCandidate, SegmentStore } from '../../ports/segments/segment-store.js';
 import type { ShopStore } from '../../ports/shops/shop-store.js';
+import type { FeedDeps } from '../journeys/feed-events.js';
+import { feedSegmentMoves } from '../journeys/segment-triggers.js';
 
 /**
  * The nightly refresh of a shop, fanned out over its customer shards in two phases:
@@ -47,7 +49,8 @@ import type { ShopStore } from '../../ports/shops/shop-store.js';
  *    purchase histories the repurchase model is fitted on. The shard that finishes last merges them,
  *    reads the shop's cut points, fits the model and queues phase 2.
  * 2. apply, per shard: every customer's features and segments with the shop's cuts and model; only
- *    customers whose memberships changed are written. The last shard stores the shop's summary.
+ *    customers whose memberships changed are written, after the shop's journeys have heard of the
+ *    segments they entered and left. The last shard stores the shop's summary.
  *
  * Tasks travel on a queue, run on any number of workers, in any order, any number of times: a
  * shard is counted once per phase, phases move on once, and applying twice writes nothing new.
@@ -61,6 +64,8 @@ export interface RefreshDeps {
   runs: RefreshRunStore;
   queue: RefreshQueue;
   clock: () => Date;
+  /** The journey runtime that hears of segment moves; without it (the start function) nobody does. */
+  journeys?: FeedDeps;
 }
 
 export interface RefreshRequest {
@@ -128,6 +133,8 @@ export interface TaskReport {
   outcome: 'done' | 'skipped';
   customers?: number;
   changed?: number;
+  /** Segment events fed to the shop's journeys. */
+  segmentEvents?: number;
   /** The run moved on to the next phase (or finished) with this task. */
   finishedPhase?: boolean;
 }
@@ -222,17 +229,45 @@ async function applyTask(deps: RefreshDeps, shop: ShopSettings, run: RefreshRun,
       joined: next.filter((s) => !before.includes(s)),
       left: before.filter((s) => !next.includes(s)),
     };
-    return [{ customerId: profile.customerId, version, change }];
+    return [{ customerId: profile.customerId, version, before, change }];
   });
-  // A customer who changed meanwhile is left for the stream and the next run.
-  const written = await mapConcurrently(changes, writesInFlight, (c) =>
-    deps.segments.setMemberships(shop.shopId, c.customerId, c.version, c.change),
+  // Journeys hear of the moves BEFORE they are committed. Committed first, a crash before the
+  // journeys heard would lose the events for good: the redelivered task would find nothing moved.
+  // Fed first, a crash before the commit (or a redelivery) finds the same moves and makes the same
+  // events (ids from the run's asOf), which the journeys ignore: an instance is named by its
+  // trigger's id and start() refuses one that exists, a running instance skips events it handled,
+  // and sends are keyed by instance and step. So each move is heard exactly once.
+  const { fed, failed } = deps.journeys
+    ? await feedSegmentMoves(
+        deps.journeys,
+        shop.shopId,
+        changes.map((c) => ({ customerId: c.customerId, before: c.before, ...c.change })),
+        asOf,
+      )
+    : { fed: 0, failed: new Set<string>() };
+  // A customer whose journeys failed keeps the old memberships, so the retry moves them again (the
+  // summary's `changed` then counts only the retry's writes). A customer who changed meanwhile is
+  // left for the stream and the next run, whose event for the same move is a new one: a running
+  // instance refuses it, an ended one follows the journey's re-entry rule.
+  const written = await mapConcurrently(
+    changes.filter((c) => !failed.has(c.customerId)),
+    writesInFlight,
+    (c) => deps.segments.setMemberships(shop.shopId, c.customerId, c.version, c.change),
   );
+  if (failed.size > 0)
+    throw new Error(`journeys of ${failed.size} customers of shop ${shop.shopId} failed: shard retried`);
   const changed = written.filter(Boolean).length;
   const result: ApplyResult = { summary: refreshed.summary, changed };
   const remaining = await deps.runs.completeShard(task, JSON.stringify(result));
   const finishedPhase = remaining === 0 && (await finishApply(deps, shop, run));
-  return { task, outcome: 'done' as const, customers: inputs.length, changed, finishedPhase };
+  return {
+    task,
+    outcome: 'done' as const,
+    customers: inputs.length,
+    changed,
+    segmentEvents: fed,
+    finishedPhase,
+  };
 }
 
 function withPrediction(

@@ -102,6 +102,8 @@ export function journeysWorld() {
       await feedJourneyEvents(deps, settings.shopId, [{ customerId, event }]);
       await settle();
     },
+    /** Delivers the stream and what reached the send queue (a refresh's segment moves, say). */
+    settle,
     /** A tick at the clock's minute. */
     tick: async () => {
       const result = await runDueSteps(deps, clock.now());
