@@ -10,6 +10,7 @@ import type { JourneyHead, JourneyStore } from '../../ports/journeys/journey-sto
 import { conditionally, queryAll } from './batch.js';
 import { DynamoCouponSecrets } from './coupon-secrets.js';
 import { customerPk, keyPrefixes, keys } from './keys.js';
+import { packJson, unpackJson } from './packed.js';
 
 /** Journey heads, versions and the coupon secret, in the shop's journeys partition (keys.ts). */
 export class DynamoJourneyStore implements JourneyStore {
@@ -97,7 +98,13 @@ export class DynamoJourneyInstanceStore implements JourneyInstanceStore {
       ExpressionAttributeValues: { ':pk': customerPk(shopId, customerId), ':p': keyPrefixes.journeyInstance },
       ConsistentRead: true,
     });
-    return items.map((i) => ({ ...(i.record as Omit<InstanceRecord, 'rev'>), rev: i.rev as number }));
+    // Instances saved before they were packed keep their plain `record` until their next save.
+    return items.map((i) => ({
+      ...(i.state === undefined
+        ? (i.record as Omit<InstanceRecord, 'rev'>)
+        : unpackJson<Omit<InstanceRecord, 'rev'>>(i.state)),
+      rev: i.rev as number,
+    }));
   }
 
   save(shopId: string, record: InstanceRecord): Promise<boolean> {
@@ -109,7 +116,8 @@ export class DynamoJourneyInstanceStore implements JourneyInstanceStore {
           Item: {
             ...keys.journeyInstance(shopId, record.instance.customerId, record.instance.instanceId),
             rev: rev + 1,
-            record: rest,
+            // Packed: an instance with an owed send (its data, the trigger) would pass 1 KB plain.
+            state: packJson(rest),
           },
           ...(rev === 0
             ? { ConditionExpression: 'attribute_not_exists(pk)' }

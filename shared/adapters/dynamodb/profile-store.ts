@@ -1,4 +1,3 @@
-import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { type DynamoDBDocumentClient, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { AppliedEvents } from '../../domain/customers/applied.js';
 import type { CommitPlan, StoredProfile } from '../../domain/customers/change.js';
@@ -8,6 +7,7 @@ import type { CommitResult, ProfileStore } from '../../ports/customers/profile-s
 import { batchGet, batchPut, isConditionFailure } from './batch.js';
 import { eventItem } from './event-store.js';
 import { keys } from './keys.js';
+import { packJson, unpackJson } from './packed.js';
 
 type TransactItem = NonNullable<
   ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']
@@ -19,13 +19,11 @@ type TransactItem = NonNullable<
  * keep the item, and so every write of it, near one write unit.
  */
 function packState(activity: Activity, applied: AppliedEvents, outbox: StoredEvent[]): Uint8Array {
-  return deflateRawSync(
-    JSON.stringify(outbox.length > 0 ? { activity, applied, outbox } : { activity, applied }),
-  );
+  return packJson(outbox.length > 0 ? { activity, applied, outbox } : { activity, applied });
 }
 
 function unpackState(state: unknown): { activity: Activity; applied: AppliedEvents; outbox?: StoredEvent[] } {
-  return JSON.parse(inflateRawSync(state as Uint8Array).toString('utf8'));
+  return unpackJson(state);
 }
 
 export function profileFromItem(item: Record<string, unknown>): StoredProfile {
