@@ -29,7 +29,11 @@ export interface DueStepsResult {
   runSeconds: number;
   stepsPerSecond: number;
   idleDay: { firings: number; readUnits: number; wallSeconds: number; readUnitsPerIdleMinute: number };
+  /** What a tick bills per step it runs, metered on a second batch: instance and profile reads, the instance saved. */
+  tickUnitsPerStep: { write: number; read: number; metered: number };
   perMillionSteps: {
+    tickWritesUsd: number;
+    tickReadsUsd: number;
     pointerWritesUsd: number;
     cursorWritesUsd: number;
     pointerReadsUsd: number;
@@ -72,20 +76,23 @@ export async function benchDueSteps(stack: BenchStack, customers = 10_000): Prom
   log(`due-steps: idle day ${JSON.stringify(idleDay)}`);
 
   // 10,000 orders at one instant: their reminders fall due in the same minute, across the shards.
-  const at = now();
   const items = [{ sku: 'longjing-250', category: 'green-tea', price: 79, quantity: 1 }];
-  const events = Array.from({ length: customers }, (_, i) => ({
-    id: `o-${i}`,
-    type: 'order_placed',
-    occurredAt: at.toISOString(),
-    customerId: `c-${i}`,
-    properties: { orderId: `SO-${i}`, total: 79, currency: 'CNY', items },
-  }));
-  const written = Date.now();
-  await sendEvents(runtime.apiUrl, key, events);
-  // The stream applies 10,000 orders and starts their journeys: minutes on a loaded machine.
-  await runtime.settle(30 * 60_000);
-  log(`due-steps: ${customers} orders in, instances and pointers written in ${round(seconds(written))} s`);
+  const orders = async (count: number, tag: string) => {
+    const at = now();
+    const events = Array.from({ length: count }, (_, i) => ({
+      id: `o-${tag}${i}`,
+      type: 'order_placed',
+      occurredAt: at.toISOString(),
+      customerId: `c-${tag}${i}`,
+      properties: { orderId: `SO-${tag}${i}`, total: 79, currency: 'CNY', items },
+    }));
+    const written = Date.now();
+    await sendEvents(runtime.apiUrl, key, events);
+    // The stream applies the orders and starts their journeys: minutes on a loaded machine.
+    await runtime.settle(30 * 60_000);
+    log(`due-steps: ${count} orders in, instances and pointers written in ${round(seconds(written))} s`);
+  };
+  await orders(customers, '');
 
   const queued: SendRequest[] = [];
   const deps = {
@@ -112,6 +119,27 @@ export async function benchDueSteps(stack: BenchStack, customers = 10_000): Prom
   log(`due-steps: ${steps} steps over ${tick.busyShards} shards in ${round(runSeconds, 2)} s`);
   const stepsPerSecond = Math.round(steps / runSeconds);
 
+  // A second, smaller batch with the meter on: what the tick itself bills per step it runs.
+  const metered = Math.max(100, Math.round(customers / 10));
+  await orders(metered, 'm');
+  setClockTo(new Date(now().getTime() + 31 * 60_000));
+  queued.length = 0;
+  stack.meter.reset();
+  stack.meter.enabled = true;
+  try {
+    await runDueSteps(deps, now());
+  } finally {
+    stack.meter.enabled = false;
+  }
+  const meteredSteps = queued.filter((r) => r.templateId === 'unpaid-reminder').length;
+  if (meteredSteps !== metered) throw new Error(`the metered tick ran ${meteredSteps} of ${metered}`);
+  const tickUnitsPerStep = {
+    write: round(stack.meter.bill.writeUnits / metered, 3),
+    read: round(stack.meter.bill.readUnits / metered, 3),
+    metered,
+  };
+  log(`due-steps: the tick bills ${JSON.stringify(tickUnitsPerStep)} per step`);
+
   // Per million steps on AWS: a pointer put and a cursor mark per step (writes), the pointers read
   // back 4 KB at a time (~150 bytes each, strongly consistent: 1 unit per 4 KB), the runner's
   // Lambda time at the throughput measured here (512 MB), and a year of idle minutes.
@@ -119,6 +147,8 @@ export async function benchDueSteps(stack: BenchStack, customers = 10_000): Prom
   const pointerReads = Math.ceil((million * 150) / 4096);
   const lambdaSeconds = million / stepsPerSecond;
   const perMillionSteps = {
+    tickWritesUsd: round(million * tickUnitsPerStep.write * prices.writeRequestUnit, 3),
+    tickReadsUsd: round(million * tickUnitsPerStep.read * prices.readRequestUnit, 3),
     pointerWritesUsd: round(million * prices.writeRequestUnit, 3),
     cursorWritesUsd: round(million * prices.writeRequestUnit, 3),
     pointerReadsUsd: round(pointerReads * prices.readRequestUnit, 4),
@@ -133,6 +163,7 @@ export async function benchDueSteps(stack: BenchStack, customers = 10_000): Prom
     runSeconds: round(runSeconds, 2),
     stepsPerSecond,
     idleDay,
+    tickUnitsPerStep,
     perMillionSteps,
   };
 }
@@ -140,7 +171,15 @@ export async function benchDueSteps(stack: BenchStack, customers = 10_000): Prom
 export async function dueStepsSection(stack: BenchStack): Promise<{ result: unknown; markdown: string }> {
   const r = await benchDueSteps(stack);
   const c = r.perMillionSteps;
-  const total = round(c.pointerWritesUsd + c.cursorWritesUsd + c.pointerReadsUsd + c.lambdaUsd, 2);
+  const total = round(
+    c.tickWritesUsd +
+      c.tickReadsUsd +
+      c.pointerWritesUsd +
+      c.cursorWritesUsd +
+      c.pointerReadsUsd +
+      c.lambdaUsd,
+    2,
+  );
   return {
     result: { ...r, totalPerMillionStepsUsd: total, prices, measuredAt: new Date().toISOString() },
     markdown: [
@@ -158,7 +197,8 @@ export async function dueStepsSection(stack: BenchStack): Promise<{ result: unkn
       '',
       '| | US$ |',
       '|---|---|',
-      `| pointer writes (1 write unit each) | ${c.pointerWritesUsd} |`,
+      `| the step run: ${r.tickUnitsPerStep.write} write units (the instance saved as it moves on and as its outbox empties, the next wake and a dispatch pointer) and ${r.tickUnitsPerStep.read} read units (profile, instances, contact history) per step, metered on a tick of ${r.tickUnitsPerStep.metered.toLocaleString('en')} | ${c.tickWritesUsd} + ${c.tickReadsUsd} |`,
+      `| pointer writes when the step is scheduled (1 write unit each) | ${c.pointerWritesUsd} |`,
       `| cursor marks (at most 1 conditional write per step) | ${c.cursorWritesUsd} |`,
       `| pointer reads (~150 bytes each, 4 KB per read unit) | ${c.pointerReadsUsd} |`,
       `| runner Lambda (512 MB at the throughput above) | ${c.lambdaUsd} |`,
