@@ -18,6 +18,7 @@ import type { StoredEvent } from '../../shared/domain/customers/events.js';
 import { observability } from '../../shared/observability.js';
 import { applyNewEvents } from '../../shared/use-cases/customers/apply-events.js';
 import { feedStoredEvents } from '../../shared/use-cases/journeys/feed-events.js';
+import { segmentEventsWanted } from '../../shared/use-cases/journeys/segment-triggers.js';
 import { liveSegmentsOfShop } from '../../shared/use-cases/segments/live-segments.js';
 import { attributeOrders } from '../../shared/use-cases/sending/attribute-orders.js';
 
@@ -66,6 +67,8 @@ export const handler = middy(async (stream: DynamoDBStreamEvent): Promise<Dynamo
       clock: now,
       shopSettings,
       liveSegments,
+      // A live segment move is emitted only when an enabled journey starts on it or hears it.
+      segmentEventsWanted: async (shopId) => segmentEventsWanted(await journeys.enabled(shopId)),
       onFailure: (error, events) => logger.error('Could not apply events', { events, error: error as Error }),
     },
     parsed.map((p) => p.event),

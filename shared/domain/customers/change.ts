@@ -1,6 +1,7 @@
+import { type LiveSegments, liveMembershipChange } from '../segments/live.js';
 import type { ShopSettings } from '../shops/shop.js';
 import { type AppliedEvents, notYetApplied, recordApplied } from './applied.js';
-import type { StoredEvent } from './events.js';
+import type { EmittedEvent, StoredEvent } from './events.js';
 import { derivedCustomerId, type IdentityKey, identityKey } from './identity.js';
 import {
   type ArchivedOrder,
@@ -44,8 +45,20 @@ export interface CustomerChange {
   identities: IdentityKey[];
   events: StoredEvent[];
   patchTraits?: (traits: Traits) => Traits;
-  /** False for history (an import): the tier is set as it stands, with no tier_changed to act on. */
+  /**
+   * False for history (an import): the tier and live memberships are set as they stand, with no
+   * tier_changed or segment_entered to act on.
+   */
   emit?: boolean;
+}
+
+/**
+ * The shop's live segments, kept by each change, and which of their moves are worth an event
+ * (those some enabled journey starts on or hears); every move when that is not known.
+ */
+export interface LiveContext {
+  segments: LiveSegments;
+  emits?: (event: EmittedEvent) => boolean;
 }
 
 /** What the store knows of the customers a change names. */
@@ -132,7 +145,10 @@ export interface CommitPlan {
   /** Live segments the customer joined and left with this change: their member items change with it. */
   memberships?: { joined: string[]; left: string[] };
   applied: AppliedEvents;
-  /** Events huitou emits as part of this change (tier_changed): the profile's outbox after it. */
+  /**
+   * Events huitou emits as part of this change (tier_changed, segment_entered, segment_left): the
+   * profile's outbox after it.
+   */
   emitted: StoredEvent[];
   /** The outbox of the profile as it was read: written again before the profile, in case they were lost. */
   flush: StoredEvent[];
@@ -145,6 +161,7 @@ export function decideChange(
   change: CustomerChange,
   known: Known,
   now: Date,
+  live?: LiveContext,
 ): CommitPlan {
   const shopId = settings.shopId;
   const { survivorId, mergedIds, orphans } = resolve(shopId, change, known);
@@ -174,17 +191,20 @@ export function decideChange(
   if (change.patchTraits) profile = { ...profile, traits: change.patchTraits(profile.traits) };
 
   const expectedVersion = survivor?.version ?? null;
+  // Emitted events are named by the version this change creates: a commit decided again after a
+  // lost race names them the same, and a replay of applied events changes nothing and emits nothing.
+  const version = (expectedVersion ?? 0) + 1;
+  const at =
+    events
+      .map((e) => e.occurredAt)
+      .sort()
+      .at(-1) ?? nowIso;
   const emitted: StoredEvent[] = [];
   if (change.emit !== false && profile.tier !== null && profile.tier !== before) {
-    const at =
-      events
-        .map((e) => e.occurredAt)
-        .sort()
-        .at(-1) ?? nowIso;
     emitted.push({
       shopId,
       // One tier change per committed version: a retried commit cannot emit it twice.
-      id: `tier_changed:${survivorId}:${(expectedVersion ?? 0) + 1}`,
+      id: `tier_changed:${survivorId}:${version}`,
       type: 'tier_changed',
       occurredAt: at,
       receivedAt: nowIso,
@@ -198,6 +218,37 @@ export function decideChange(
     expectedVersion: o.version,
     segments: o.profile.segments,
   }));
+  // A replay of events the profile holds already changes nothing, and writes nothing.
+  const changed =
+    !survivor ||
+    Boolean(change.patchTraits) ||
+    merged.length > 0 ||
+    newIdentities.length > 0 ||
+    emitted.length > 0 ||
+    JSON.stringify([profile.activity, profile.traits, profile.tier]) !==
+      JSON.stringify([survivor.profile.activity, survivor.profile.traits, survivor.profile.tier]);
+  // A changed customer's live memberships follow the change, in the same (then atomic) commit. The
+  // events emitted here change no fact a live rule reads, so applying them moves nothing again.
+  const move = live && changed ? liveMembershipChange(profile, live.segments, settings.timeZone, now) : null;
+  if (move) {
+    profile = { ...profile, segments: move.segments };
+    if (change.emit !== false) {
+      const moved = (type: 'segment_entered' | 'segment_left', segment: string): EmittedEvent => ({
+        shopId,
+        id: `${type}:${survivorId}:${version}:${segment}`,
+        type,
+        occurredAt: at,
+        receivedAt: nowIso,
+        customerId: survivorId,
+        properties: { segment },
+      });
+      const moves = [
+        ...move.joined.map((s) => moved('segment_entered', s)),
+        ...move.left.map((s) => moved('segment_left', s)),
+      ];
+      emitted.push(...moves.filter((e) => live?.emits?.(e) ?? true));
+    }
+  }
   return {
     profile,
     stats: summarize(profile.activity, settings.timeZone),
@@ -207,7 +258,8 @@ export function decideChange(
     identityHolders: [survivorId, ...mergedIds, ...orphans],
     merged,
     archivedOrders,
-    atomic: merged.length > 0 || result.changedArchive,
+    atomic: merged.length > 0 || result.changedArchive || move !== null,
+    ...(move ? { memberships: { joined: move.joined, left: move.left } } : {}),
     // Only events that add up are remembered: the rest set facts that applying them again leaves as they are.
     applied: recordApplied(
       applied,
@@ -216,14 +268,6 @@ export function decideChange(
     ),
     emitted,
     flush: survivor?.outbox ?? [],
-    // A replay of events the profile holds already changes nothing, and writes nothing.
-    changed:
-      !survivor ||
-      Boolean(change.patchTraits) ||
-      merged.length > 0 ||
-      newIdentities.length > 0 ||
-      emitted.length > 0 ||
-      JSON.stringify([profile.activity, profile.traits, profile.tier]) !==
-        JSON.stringify([survivor.profile.activity, survivor.profile.traits, survivor.profile.tier]),
+    changed,
   };
 }

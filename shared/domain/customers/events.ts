@@ -2,7 +2,8 @@ import { z } from 'zod';
 
 /**
  * The event model: what a shop sends (through POST /v1/events, the Segment-compatible route, or an
- * import) and what huitou emits itself (tier_changed). One schema serves every intake.
+ * import) and what huitou emits itself (tier_changed, segment_entered / segment_left). One schema
+ * serves every intake.
  */
 
 const money = z
@@ -70,11 +71,22 @@ const propertySchemas = {
   }),
 } as const;
 
-/** Types a shop may send. `tier_changed` is emitted by huitou only. */
+/** Types a shop may send. The emitted types below are huitou's only. */
 export const shopEventTypes = Object.keys(propertySchemas) as Array<keyof typeof propertySchemas>;
 export type ShopEventType = keyof typeof propertySchemas;
 
 export const tierChangedPropertiesSchema = z.strictObject({ from: z.string().nullable(), to: z.string() });
+/** A live segment the customer entered or left, by the id journeys' segment triggers name. */
+export const segmentMovePropertiesSchema = z.strictObject({ segment: text(128) });
+
+/** What huitou emits itself, by type: never counted as something the customer did. */
+export const emittedPropertySchemas = {
+  tier_changed: tierChangedPropertiesSchema,
+  segment_entered: segmentMovePropertiesSchema,
+  segment_left: segmentMovePropertiesSchema,
+} as const;
+export type EmittedEventType = keyof typeof emittedPropertySchemas;
+export const emittedEventTypes = Object.keys(emittedPropertySchemas) as EmittedEventType[];
 
 const customerRef = {
   customerId: text(128).optional(),
@@ -119,19 +131,22 @@ export type LineItem = z.infer<typeof lineItemSchema>;
  * An event as huitou stores it: the customer reference normalised, plus the events huitou emits.
  * `occurredAt` is normalised to UTC ISO so it sorts as text.
  */
-export type StoredEvent =
-  | (ShopEvent & { shopId: string; receivedAt: string })
-  | {
-      shopId: string;
-      id: string;
-      type: 'tier_changed';
-      occurredAt: string;
-      receivedAt: string;
-      customerId: string;
-      phone?: undefined;
-      email?: undefined;
-      properties: z.infer<typeof tierChangedPropertiesSchema>;
-    };
+export type StoredEvent = (ShopEvent & { shopId: string; receivedAt: string }) | EmittedEvent;
+
+/** An event huitou emits, always under the customer id it resolved. */
+export type EmittedEvent = {
+  [T in EmittedEventType]: {
+    shopId: string;
+    id: string;
+    type: T;
+    occurredAt: string;
+    receivedAt: string;
+    customerId: string;
+    phone?: undefined;
+    email?: undefined;
+    properties: z.infer<(typeof emittedPropertySchemas)[T]>;
+  };
+}[EmittedEventType];
 
 export type EventType = StoredEvent['type'];
 

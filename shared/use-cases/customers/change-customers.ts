@@ -4,15 +4,17 @@ import {
   decideChange,
   followMerges,
   type Known,
+  type LiveContext,
   maxMergeHops,
   namedIds,
   resolve,
   type StoredProfile,
 } from '../../domain/customers/change.js';
+import type { EmittedEvent } from '../../domain/customers/events.js';
 import { identityKey } from '../../domain/customers/identity.js';
 import type { OrderFacts, Profile, Traits } from '../../domain/customers/profile.js';
 import { ConflictError } from '../../domain/errors.js';
-import { type LiveSegments, liveMembershipChange } from '../../domain/segments/live.js';
+import type { LiveSegments } from '../../domain/segments/live.js';
 import type { ShopSettings } from '../../domain/shops/shop.js';
 import type { ProfileStore } from '../../ports/customers/profile-store.js';
 
@@ -21,6 +23,11 @@ export interface ChangeDeps {
   clock: () => Date;
   /** The shop's live segments (custom segments on the customer's own facts), kept as events arrive. */
   liveSegments?: (shopId: string) => Promise<LiveSegments>;
+  /**
+   * Which segment_entered / segment_left events some enabled journey starts on or hears (null:
+   * none). Without it every live move is emitted: one small event item each, and moves are rare.
+   */
+  segmentEventsWanted?: (shopId: string) => Promise<((event: EmittedEvent) => boolean) | null>;
 }
 
 export type ChangeOutcome = { ok: true; profile: Profile; plan: CommitPlan } | { ok: false; error: unknown };
@@ -41,7 +48,7 @@ export async function changeCustomers(
   changes: CustomerChange[],
 ): Promise<ChangeOutcome[]> {
   const outcomes: Array<ChangeOutcome | undefined> = new Array(changes.length);
-  const live = await deps.liveSegments?.(settings.shopId);
+  const live = await liveContext(deps, settings.shopId);
   let pending = changes.map((change, index) => ({ change, index }));
   for (let attempt = 0; attempt < maxAttempts && pending.length > 0; attempt++) {
     const known = await readKnown(
@@ -60,11 +67,12 @@ export async function changeCustomers(
       for (let group = groups.shift(); group; group = groups.shift()) {
         const members = group;
         try {
-          const plan = withLiveSegments(
-            decideChange(settings, combine(members.map((m) => m.change)), known, deps.clock()),
-            live,
+          const plan = decideChange(
             settings,
+            combine(members.map((m) => m.change)),
+            known,
             deps.clock(),
+            live,
           );
           const result = plan.changed ? await deps.profiles.commit(plan) : { status: 'committed' as const };
           if (result.status === 'conflict') retry.push(...members);
@@ -85,22 +93,13 @@ export async function changeCustomers(
   return outcomes as ChangeOutcome[];
 }
 
-/** A changed customer's live memberships follow the change, in the same (then atomic) commit. */
-function withLiveSegments(
-  plan: CommitPlan,
-  live: LiveSegments | undefined,
-  settings: ShopSettings,
-  now: Date,
-): CommitPlan {
-  if (!live || !plan.changed) return plan;
-  const change = liveMembershipChange(plan.profile, live, settings.timeZone, now);
-  if (!change) return plan;
-  return {
-    ...plan,
-    profile: { ...plan.profile, segments: change.segments },
-    memberships: { joined: change.joined, left: change.left },
-    atomic: true,
-  };
+/** The shop's live segments, and (only when it has some) which of their moves journeys want. */
+async function liveContext(deps: ChangeDeps, shopId: string): Promise<LiveContext | undefined> {
+  const segments = await deps.liveSegments?.(shopId);
+  if (!segments || segments.segments.length === 0) return segments && { segments };
+  if (!deps.segmentEventsWanted) return { segments };
+  const wanted = await deps.segmentEventsWanted(shopId);
+  return { segments, emits: wanted ?? (() => false) };
 }
 
 /** One change to one customer; throws what the change could not do. */
