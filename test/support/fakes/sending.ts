@@ -226,7 +226,17 @@ export class FakeSendRecords implements SendRecordWriter, SendEventLog, SendReco
   ): Promise<boolean> {
     this.faults.check('complete');
     const item = this.items.get(this.key(shopId, sendId));
-    if (item?.record.status !== 'sending') return false;
+    if (item?.record.status !== 'sending') {
+      // SES's Send event came first: the record knows the message, not its price.
+      if (
+        item &&
+        outcome.status === 'sent' &&
+        item.record.providerMessageId === outcome.providerMessageId &&
+        item.record.costMicros === undefined
+      )
+        item.record.costMicros = outcome.costMicros;
+      return false;
+    }
     item.record.status = outcome.status;
     item.record.history.push({ status: outcome.status, at });
     if (outcome.status === 'sent') {
@@ -251,9 +261,11 @@ export class FakeSendRecords implements SendRecordWriter, SendEventLog, SendReco
     const item = this.items.get(this.key(shopId, sendId));
     if (!item) return null;
     if (item.seen.has(event.eventId)) return copy(item.record);
+    const status = eventStatus(event.status);
+    // SES's Send event for a send recorded as sent already says nothing new.
+    if (event.status === 'accepted' && item.record.status !== 'sending') return copy(item.record);
     item.seen.add(event.eventId);
     item.record.history.push(historyEntry(event));
-    const status = eventStatus(event.status);
     if (status && statusRank[status] > statusRank[item.record.status]) {
       item.record.status = status;
       item.leaseUntil = undefined;
