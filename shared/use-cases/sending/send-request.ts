@@ -126,6 +126,8 @@ export interface RenderInput {
   templates: Pick<TemplateStore, 'get'>;
   links: LinkSettings;
   now: Date;
+  /** A preview: its links work but record nothing (no click, no visit, no unsubscribe). */
+  preview?: boolean;
 }
 
 export type Rendering =
@@ -139,6 +141,7 @@ export type Rendering =
  */
 export async function renderRequest(input: RenderInput): Promise<Rendering> {
   const { request, shop, sending, profile, links, now } = input;
+  const preview = input.preview ? { preview: true } : {};
   const { shopId, customerId } = request.intent;
   const data = dataSchema.safeParse(request.data ?? {});
   if (!data.success)
@@ -156,6 +159,7 @@ export async function renderRequest(input: RenderInput): Promise<Rendering> {
       channel: request.channel,
       purpose: consentPurpose(request.purpose),
       expiresAt: new Date(now.getTime() + defaultUnsubscribeLinkDays * dayMs).toISOString(),
+      ...preview,
     },
     links.secrets,
   );
@@ -165,7 +169,7 @@ export async function renderRequest(input: RenderInput): Promise<Rendering> {
     isAllowedDestination(destination, sending.allowedHosts)
       ? clickUrl(
           links.clickBaseUrl,
-          { shopId, sendId: request.sendId, destination, expiresAt: linkExpiry },
+          { shopId, sendId: request.sendId, destination, expiresAt: linkExpiry, ...preview },
           links.secrets,
           sending.allowedHosts,
         )

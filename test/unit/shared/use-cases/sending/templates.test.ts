@@ -274,9 +274,11 @@ describe('previewing', () => {
     const button =
       /href="(https:\/\/links\.example\/r\?[^"]+)"/.exec(shown.html ?? '')?.[1]?.replaceAll('&amp;', '&') ??
       '';
+    // Its links are a preview's: they lead where the sent ones do, but record nothing (tracking.test.ts).
     expect(verifyClickUrl(button, secrets, ['tea.example'], preview.clock())).toMatchObject({
       ok: true,
       destination: 'https://tea.example/longjing',
+      preview: true,
     });
     await sendRequest(sender, request('email'));
     const [sent] = email.accepted;
