@@ -12,6 +12,7 @@ import {
 import { PermanentSendError, ThrottledError } from '../../domain/sending/messages.js';
 import { addressOf, consentPurpose, localeFor, skipReason } from '../../domain/sending/screening.js';
 import type { SendRecord, SendRequest } from '../../domain/sending/send-request.js';
+import { fromHeader } from '../../domain/sending/sending-settings.js';
 import { chooseTemplate } from '../../domain/sending/template-choice.js';
 import {
   type MessageContext,
@@ -276,8 +277,16 @@ export async function sendRequest(deps: SenderDeps, request: SendRequest): Promi
             html: message.html ?? '',
             text: message.text,
             headers: unsubscribeHeaders(rendering.unsubscribeUrl),
+            ...(sending.from ? { from: fromHeader(sending.from) } : {}),
+            ...(sending.replyTo?.length ? { replyTo: sending.replyTo } : {}),
           })
-        : await deps.sms.send({ sendId: request.sendId, shopId, to, text: message.text });
+        : await deps.sms.send({
+            sendId: request.sendId,
+            shopId,
+            to,
+            text: message.text,
+            ...(sending.smsMaxPriceUsd === undefined ? {} : { maxPriceUsd: sending.smsMaxPriceUsd }),
+          });
     await deps.records.complete(
       shopId,
       request.sendId,

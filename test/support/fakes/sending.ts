@@ -7,6 +7,7 @@ import type { OutgoingMessage } from '../../../shared/domain/sending/messages.js
 import type { SendEvent } from '../../../shared/domain/sending/send-events.js';
 import type { SendSource } from '../../../shared/domain/sending/send-identity.js';
 import type { Conversion, SendRecord, SendRequest } from '../../../shared/domain/sending/send-request.js';
+import type { SendingSettingsInput } from '../../../shared/domain/sending/sending-settings.js';
 import type { PauseReason } from '../../../shared/domain/sending/shop-health.js';
 import { minuteKey } from '../../../shared/domain/shops/schedule.js';
 import type {
@@ -354,6 +355,19 @@ export class FakeShopSending implements ShopSendingStore {
 
   async get(shopId: string): Promise<ShopSending> {
     return copy(this.shops.get(shopId) ?? { allowedHosts: [], marketingConsent: 'opt-in' });
+  }
+
+  async put(shopId: string, settings: SendingSettingsInput): Promise<void> {
+    const paused = this.shops.get(shopId)?.paused;
+    this.shops.set(
+      shopId,
+      copy({
+        ...settings,
+        allowedHosts: settings.allowedHosts ?? [],
+        marketingConsent: settings.marketingConsent ?? 'opt-in',
+        ...(paused ? { paused } : {}),
+      }),
+    );
   }
 
   async count(shopId: string, day: string, kind: 'sent' | 'bounces' | 'complaints', eventId: string) {

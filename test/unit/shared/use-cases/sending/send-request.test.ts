@@ -207,6 +207,23 @@ describe('sending a request', () => {
     expect(email.accepted).toEqual([]);
   });
 
+  it('sends as the shop’s own sender, with its reply-to and its cap on what an SMS may cost', async () => {
+    const { deps, sending, email, sms } = await world();
+    await sending.put('tea', {
+      from: { address: 'care@tea.example', name: 'Tea House' },
+      replyTo: ['owner@tea.example'],
+      smsMaxPriceUsd: 0.02,
+      allowedHosts: ['tea.example'],
+    });
+    await sendRequest(deps, request());
+    await sendRequest(deps, request({ channel: 'sms' }, { step: 'm2' }));
+    expect(email.accepted[0]).toMatchObject({
+      from: 'Tea House <care@tea.example>',
+      replyTo: ['owner@tea.example'],
+    });
+    expect(sms.accepted[0]).toMatchObject({ maxPriceUsd: 0.02 });
+  });
+
   it('sends SMS with the opt-out wording of marketing defaults', async () => {
     const { deps, sms } = await world();
     expect(await sendRequest(deps, request({ channel: 'sms' }))).toMatchObject({ status: 'sent' });
