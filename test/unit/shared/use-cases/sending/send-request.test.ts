@@ -18,13 +18,7 @@ import {
 } from '../../../../support/fakes/sending.js';
 import { FakeShopStore } from '../../../../support/fakes/shops.js';
 import { FakeTable } from '../../../../support/fakes/table.js';
-
-const secrets = ['s3cret-s3cret-s3cret-s3cret-s3cret-0'] as const;
-const links = {
-  secrets,
-  clickBaseUrl: 'https://links.example/r',
-  unsubscribeBaseUrl: 'https://links.example/u',
-};
+import { links, secrets } from '../../../../support/links.js';
 
 function customer(id: string, traits: Profile['traits']): Profile {
   const p = newProfile('tea', id, '2026-01-01T00:00:00.000Z');

@@ -22,13 +22,8 @@ import {
   FakeTemplates,
 } from '../../../../support/fakes/sending.js';
 import { FakeShopStore } from '../../../../support/fakes/shops.js';
+import { links, secrets } from '../../../../support/links.js';
 
-const secrets = ['s3cret-s3cret-s3cret-s3cret-s3cret-0'] as const;
-const links = {
-  secrets,
-  clickBaseUrl: 'https://links.example/r',
-  unsubscribeBaseUrl: 'https://links.example/u',
-};
 const shop: ShopSettings = {
   ...defaultShopSettings('tea', 'Tea House', '2026-01-01T00:00:00.000Z'),
   defaultRegion: 'CN',

@@ -12,8 +12,7 @@ import { FakeClock } from '../../../../support/fakes/clock.js';
 import { FakeEventStore } from '../../../../support/fakes/customers.js';
 import { FakeSendRecords, FakeShopSending } from '../../../../support/fakes/sending.js';
 import { FakeTable } from '../../../../support/fakes/table.js';
-
-const secrets = ['s3cret-s3cret-s3cret-s3cret-s3cret-0'] as const;
+import { secrets } from '../../../../support/links.js';
 
 function record(sendId: string, customerId = 'alice'): SendRecord {
   return {
