@@ -69,6 +69,12 @@ async function route(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStru
   if (event.rawPath === '/u' && method === 'POST') {
     const done = await unsubscribe(deps, url);
     if (!done.ok) return gone();
+    if (done.preview)
+      return page(
+        200,
+        'Preview',
+        '<p>This link is in a preview: nobody was unsubscribed.</p><p>这是预览中的链接：未退订任何人。</p>',
+      );
     logger.info('Unsubscribed', { shopId: done.shopId, channel: done.channel, purpose: done.purpose });
     return page(200, 'Unsubscribed', '<p>You are unsubscribed.</p><p>您已退订。</p>');
   }

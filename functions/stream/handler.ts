@@ -10,6 +10,7 @@ import { journeyRuntimeDeps } from '../../shared/adapters/dynamodb/journey-deps.
 import { DynamoProfileStore } from '../../shared/adapters/dynamodb/profile-store.js';
 import { DynamoSegmentDefinitionStore } from '../../shared/adapters/dynamodb/segment-definition-store.js';
 import { DynamoSendRecordStore } from '../../shared/adapters/dynamodb/send-record-store.js';
+import { DynamoShopSendingStore } from '../../shared/adapters/dynamodb/shop-sending-store.js';
 import { DynamoShopStore } from '../../shared/adapters/dynamodb/shop-store.js';
 import { eventOfRecord } from '../../shared/adapters/dynamodb/stream-records.js';
 import { now } from '../../shared/clock.js';
@@ -29,6 +30,8 @@ const profiles = new DynamoProfileStore(doc, config.TABLE_NAME, now);
 const shopSettings = shopSettingsCache(new DynamoShopStore(doc, config.TABLE_NAME), now);
 const definitions = new DynamoSegmentDefinitionStore(doc, config.TABLE_NAME);
 const sendRecords = new DynamoSendRecordStore(doc, config.TABLE_NAME);
+const shopSending = new DynamoShopSendingStore(doc, config.TABLE_NAME);
+const sendingSettings = perShopCache((shopId) => shopSending.get(shopId), now);
 const liveSegments = perShopCache((shopId) => liveSegmentsOfShop(definitions, shopId), now);
 if (!config.SEND_QUEUE_URL) throw new Error('SEND_QUEUE_URL is required');
 const journeys = {
@@ -86,6 +89,7 @@ export const handler = middy(async (stream: DynamoDBStreamEvent): Promise<Dynamo
       sendRecords,
       conversions: sendRecords,
       shopSettings,
+      sendingSettings,
       onFailure: (error, orderId) =>
         logger.error('Could not attribute an order', { orderId, error: error as Error }),
     },

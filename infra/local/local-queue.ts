@@ -48,22 +48,27 @@ export class LocalQueue {
       );
       return;
     }
-    const results = entries.map((e) => {
-      const messageId = randomUUID();
-      const md5 = createHash('md5').update(e.MessageBody).digest('hex');
-      this.pending.push({ record: this.record(messageId, e.MessageBody, md5), receives: 0 });
-      if (this.options.journalFile)
-        appendFileSync(
-          this.options.journalFile,
-          `${JSON.stringify({ at: new Date().toISOString(), body: e.MessageBody })}\n`,
-        );
-      return { Id: e.Id, MessageId: messageId, MD5OfMessageBody: md5 };
-    });
+    const results = entries.map((e) => ({ Id: e.Id, ...this.accept(e.MessageBody) }));
     res.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' });
     res.end(
       JSON.stringify(target.endsWith('.SendMessageBatch') ? { Successful: results, Failed: [] } : results[0]),
     );
     void this.drain();
+  }
+
+  /** Puts a message on the queue, as an AWS service subscribed to it would (the local SES event destination). */
+  enqueue(body: string): void {
+    this.accept(body);
+    void this.drain();
+  }
+
+  private accept(body: string): { MessageId: string; MD5OfMessageBody: string } {
+    const messageId = randomUUID();
+    const md5 = createHash('md5').update(body).digest('hex');
+    this.pending.push({ record: this.record(messageId, body, md5), receives: 0 });
+    if (this.options.journalFile)
+      appendFileSync(this.options.journalFile, `${JSON.stringify({ at: new Date().toISOString(), body })}\n`);
+    return { MessageId: messageId, MD5OfMessageBody: md5 };
   }
 
   /** Delivers until the queue is empty (redeliveries included). */

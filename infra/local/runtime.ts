@@ -14,7 +14,7 @@ import type {
   SQSBatchResponse,
   SQSEvent,
 } from 'aws-lambda';
-import { createDocumentClient } from '../../shared/adapters/dynamodb/client.js';
+import { createDocumentClient, dynamoClientPlugins } from '../../shared/adapters/dynamodb/client.js';
 import { importDeps } from '../../shared/adapters/dynamodb/import-deps.js';
 import { DynamoShopStore } from '../../shared/adapters/dynamodb/shop-store.js';
 import { now } from '../../shared/clock.js';
@@ -34,8 +34,10 @@ import {
 } from '../wiring.js';
 import { demoShop } from './demo-shop.js';
 import { createTables, localClient, startDynamoLocal } from './dynamodb-local.js';
+import { invocation, LocalFaults, type PlantedFault } from './faults.js';
 import { lambdaContext, readBody, toApiGatewayEvent } from './gateway.js';
 import { LocalQueue } from './local-queue.js';
+import { startSesFront } from './local-ses-events.js';
 import { LocalSms } from './local-sns.js';
 import { type LocalSchedule, LocalScheduler, parseDuration } from './scheduler.js';
 import { StreamPoller } from './stream-poller.js';
@@ -141,7 +143,10 @@ async function ensureFree(port: number, what: string): Promise<number> {
 async function loadHandler<E, R>(def: FunctionDefinition): Promise<(event: E) => Promise<R>> {
   const modulePath = resolve(import.meta.dirname, '../..', def.entry);
   const mod = (await import(modulePath)) as { handler: Handler<E, R> };
-  return (event) => mod.handler(event, lambdaContext(`huitou-${def.name}`, def.timeoutSeconds));
+  return (event) =>
+    invocation.run({ functionName: def.name }, () =>
+      mod.handler(event, lambdaContext(`huitou-${def.name}`, def.timeoutSeconds)),
+    );
 }
 
 function matchesHttpRoute(trigger: HttpTrigger, method: string, path: string): string | null {
@@ -288,7 +293,9 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
     // The emulator answers GetAccount from this (the sender paces itself by MaxSendRate): a
     // production account's quota, not the sandbox's one a second, so local runs are not slowed.
     process.env.AWS_SES_ACCOUNT ??= JSON.stringify(localSesAccount);
-    const ses: Server = await startSes({ host: '127.0.0.1', port: ports.ses });
+    // The emulator sits behind the local SES port's front (local-ses-events.ts), which publishes Send events.
+    const emulatorPort = await freePort();
+    const ses: Server = await startSes({ host: '127.0.0.1', port: emulatorPort });
     stops.push(() => new Promise((r) => ses.close(r)));
 
     const apiUrl = `http://127.0.0.1:${ports.api}`;
@@ -334,6 +341,12 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
       POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
     });
     const dynamodb = localClient(dynamo.endpoint);
+    // Before the handlers are loaded: their DynamoDB clients take the plugin when they are made.
+    const faults = new LocalFaults();
+    dynamoClientPlugins.push(faults.plugin);
+    stops.push(async () => {
+      dynamoClientPlugins.splice(dynamoClientPlugins.indexOf(faults.plugin), 1);
+    });
     await createTables(
       dynamodb,
       tables.map((def) => ({ def, name: localTableName(def) })),
@@ -345,6 +358,13 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
       dynamo.endpoint,
       dynamodb,
     );
+    const sesFront = await startSesFront({
+      port: ports.ses,
+      emulatorUrl: `http://127.0.0.1:${emulatorPort}`,
+      now,
+      publish: (notification) => queues.get('sesEvents')?.enqueue(notification),
+    });
+    stops.push(() => new Promise((r) => sesFront.close(r)));
     for (const poller of pollers) {
       await poller.start();
       stops.push(() => poller.stop());
@@ -389,6 +409,15 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
           return queue.handle(req, body, res);
         }
         if (path.startsWith('/_local/sns') && method === 'POST') return sms.handle(body, res);
+        if (path === '/_local/faults' && method === 'POST') {
+          faults.plant(JSON.parse(body) as PlantedFault);
+          return send(200, { planted: true });
+        }
+        if (path === '/_local/faults' && method === 'GET') return send(200, { fired: faults.fired });
+        if (path === '/_local/faults' && method === 'DELETE') {
+          faults.clear();
+          return send(200, { cleared: true });
+        }
         if (path.startsWith('/_local/s3')) {
           // Not an emulator: a clear, immediate refusal instead of the SDK retrying a host that does not exist.
           res.writeHead(501, { 'content-type': 'application/xml' });

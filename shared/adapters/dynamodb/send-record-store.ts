@@ -162,7 +162,7 @@ export class DynamoSendRecordStore
     );
   }
 
-  complete(
+  async complete(
     shopId: string,
     sendId: string,
     outcome:
@@ -171,7 +171,7 @@ export class DynamoSendRecordStore
     at: string,
   ): Promise<boolean> {
     const sent = outcome.status === 'sent';
-    return conditionally(() =>
+    const settled = await conditionally(() =>
       this.doc.send(
         new UpdateCommand({
           TableName: this.tableName,
@@ -193,6 +193,20 @@ export class DynamoSendRecordStore
         }),
       ),
     );
+    // SES's Send event came first and settled the record: it knows the message, not its price.
+    if (!settled && outcome.status === 'sent')
+      await conditionally(() =>
+        this.doc.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: keys.send(shopId, sendId),
+            UpdateExpression: 'SET costMicros = :c',
+            ConditionExpression: 'providerMessageId = :p AND attribute_not_exists(costMicros)',
+            ExpressionAttributeValues: { ':c': outcome.costMicros, ':p': outcome.providerMessageId },
+          }),
+        ),
+      );
+    return settled;
   }
 
   async release(shopId: string, sendId: string): Promise<void> {
@@ -251,6 +265,8 @@ export class DynamoSendRecordStore
           throw error;
         });
       if (out?.Attributes) return recordOf(out.Attributes);
+      // SES's Send event for a send the sender has recorded as sent already says nothing new.
+      if (accepted) return this.get(shopId, sendId);
     }
     // Else: history only, once per event.
     const out = await this.doc

@@ -5,10 +5,22 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import type { SendingSettingsInput } from '../../domain/sending/sending-settings.js';
 import type { PauseReason } from '../../domain/sending/shop-health.js';
 import type { ShopSending, ShopSendingStore } from '../../ports/sending/messaging.js';
 import { conditionally } from './batch.js';
 import { keys } from './keys.js';
+
+/** The attributes of the settings item the shop sets (PUT /v1/settings/sending). */
+const settingFields = [
+  'from',
+  'replyTo',
+  'attributionWindow',
+  'smsMaxPriceUsd',
+  'allowedHosts',
+  'url',
+  'marketingConsent',
+] as const satisfies ReadonlyArray<keyof SendingSettingsInput>;
 
 /** How long a counted event id is remembered (SNS redelivers within hours, not weeks). */
 const countedEventDays = 14;
@@ -29,8 +41,37 @@ export class DynamoShopSendingStore implements ShopSendingStore {
       allowedHosts: (item.allowedHosts as string[] | undefined) ?? [],
       marketingConsent: item.marketingConsent === 'opt-out' ? 'opt-out' : 'opt-in',
       ...(item.url ? { url: item.url as string } : {}),
+      ...(item.from ? { from: item.from as ShopSending['from'] & object } : {}),
+      ...(item.replyTo ? { replyTo: item.replyTo as string[] } : {}),
+      ...(item.attributionWindow
+        ? { attributionWindow: item.attributionWindow as ShopSending['attributionWindow'] & object }
+        : {}),
+      ...(typeof item.smsMaxPriceUsd === 'number' ? { smsMaxPriceUsd: item.smsMaxPriceUsd } : {}),
       ...(item.paused ? { paused: item.paused as ShopSending['paused'] & object } : {}),
     };
+  }
+
+  async put(shopId: string, settings: SendingSettingsInput): Promise<void> {
+    const fields = settingFields.map((name) => [name, settings[name]] as const);
+    const set = fields.filter(([, v]) => v !== undefined);
+    const removed = fields.filter(([, v]) => v === undefined).map(([name]) => `#${name}`);
+    // One update of the settings' own attributes: the pause, written by tracking, is left as it is.
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.shopSending(shopId),
+        UpdateExpression: [
+          set.length > 0 ? `SET ${set.map(([name]) => `#${name} = :${name}`).join(', ')}` : '',
+          removed.length > 0 ? `REMOVE ${removed.join(', ')}` : '',
+        ]
+          .filter(Boolean)
+          .join(' '),
+        ExpressionAttributeNames: Object.fromEntries(settingFields.map((name) => [`#${name}`, name])),
+        ...(set.length > 0
+          ? { ExpressionAttributeValues: Object.fromEntries(set.map(([name, v]) => [`:${name}`, v])) }
+          : {}),
+      }),
+    );
   }
 
   async count(

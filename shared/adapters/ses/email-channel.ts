@@ -41,7 +41,8 @@ export class SesEmailChannel implements EmailChannel {
     try {
       const out = await this.ses.send(
         new SendEmailCommand({
-          FromEmailAddress: this.settings.from,
+          FromEmailAddress: m.from ?? this.settings.from,
+          ...(m.replyTo?.length ? { ReplyToAddresses: m.replyTo } : {}),
           Destination: { ToAddresses: [m.to] },
           ConfigurationSetName: this.settings.configurationSet,
           ...(this.settings.tenants ? { TenantName: tenantNameOf(m.shopId) } : {}),

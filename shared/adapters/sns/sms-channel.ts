@@ -37,7 +37,10 @@ export class SnsSmsChannel implements SmsChannel {
           Message: m.text,
           MessageAttributes: {
             'AWS.SNS.SMS.SMSType': attribute('Transactional'),
-            'AWS.SNS.SMS.MaxPrice': attribute(this.settings.maxPriceUsd.toFixed(5), 'Number'),
+            'AWS.SNS.SMS.MaxPrice': attribute(
+              (m.maxPriceUsd ?? this.settings.maxPriceUsd).toFixed(5),
+              'Number',
+            ),
             ...(this.settings.senderId ? { 'AWS.SNS.SMS.SenderID': attribute(this.settings.senderId) } : {}),
             shopId: attribute(m.shopId),
             sendId: attribute(m.sendId),

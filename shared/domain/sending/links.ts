@@ -21,6 +21,8 @@ export interface ClickLink {
   destination: string;
   /** ISO time after which the link no longer redirects. */
   expiresAt: string;
+  /** A link in a preview: it redirects, but nothing is recorded (see previewMarker). */
+  preview?: boolean;
 }
 
 export interface UnsubscribeLink {
@@ -30,6 +32,8 @@ export interface UnsubscribeLink {
   channel: Channel;
   purpose: Purpose;
   expiresAt: string;
+  /** A link in a preview: it shows the page, but unsubscribes nobody. */
+  preview?: boolean;
 }
 
 /**
@@ -40,6 +44,13 @@ export const defaultClickLinkDays = 90;
 export const defaultUnsubscribeLinkDays = 365;
 
 const version = 'v1';
+
+/**
+ * A preview renders a real customer's message with links like the sent one's, but a click on them
+ * is the shop's, not the customer's. The marker is signed with the rest (a link's kind differs), so
+ * it can be neither added to a real link nor taken off a preview's.
+ */
+const previewMarker = 'preview';
 
 /**
  * Hosts a destination may have. An entry `*.shop.example` allows any subdomain of shop.example
@@ -85,9 +96,16 @@ function hasNul(fields: readonly string[]): boolean {
   return fields.some((f) => f.includes('\0'));
 }
 
-const clickFields = (l: ClickLink) => ['click', l.shopId, l.sendId, l.destination, l.expiresAt];
+const kind = (name: string, preview: boolean | undefined) => (preview ? `${name}-${previewMarker}` : name);
+const clickFields = (l: ClickLink) => [
+  kind('click', l.preview),
+  l.shopId,
+  l.sendId,
+  l.destination,
+  l.expiresAt,
+];
 const unsubscribeFields = (l: UnsubscribeLink) => [
-  'unsubscribe',
+  kind('unsubscribe', l.preview),
   l.shopId,
   l.customerId,
   l.sendId,
@@ -114,6 +132,7 @@ export function clickUrl(
     i: link.sendId,
     u: link.destination,
     e: link.expiresAt,
+    ...(link.preview ? { m: previewMarker } : {}),
     sig: sign(secrets[0], fields),
   }).toString();
   return url.toString();
@@ -131,6 +150,7 @@ export function unsubscribeUrl(baseUrl: string, link: UnsubscribeLink, secrets: 
     ch: link.channel,
     p: link.purpose,
     e: link.expiresAt,
+    ...(link.preview ? { m: previewMarker } : {}),
     sig: sign(secrets[0], fields),
   }).toString();
   return url.toString();
@@ -142,6 +162,11 @@ function paramsOf(url: string): URLSearchParams | null {
   } catch {
     return null;
   }
+}
+
+/** `{ preview: true }` for a link that says it is a preview's (its signature then has to say so too). */
+function previewOf(q: URLSearchParams | null): { preview?: true } {
+  return q?.get('m') === previewMarker ? { preview: true } : {};
 }
 
 function expired(expiresAt: string, now: Date): boolean {
@@ -170,7 +195,7 @@ export function verifyClickUrl(
   if (!link || !sig || !link.shopId || !link.sendId || !link.destination || !link.expiresAt)
     return { ok: false, reason: 'malformed' };
   if (Number.isNaN(Date.parse(link.expiresAt))) return { ok: false, reason: 'malformed' };
-  const complete = link as ClickLink;
+  const complete = { ...link, ...previewOf(q) } as ClickLink;
   if (!signatureMatches(secrets, clickFields(complete), sig)) return { ok: false, reason: 'bad-signature' };
   if (expired(complete.expiresAt, now)) return { ok: false, reason: 'expired' };
   if (!isAllowedDestination(complete.destination, allowedHosts))
@@ -201,7 +226,7 @@ export function verifyUnsubscribeUrl(
   if (!sig || Object.values(link).some((v) => v === '')) return { ok: false, reason: 'malformed' };
   if (!channels.has(link.channel) || !purposes.has(link.purpose) || Number.isNaN(Date.parse(link.expiresAt)))
     return { ok: false, reason: 'malformed' };
-  const complete = link as UnsubscribeLink;
+  const complete = { ...link, ...previewOf(q) } as UnsubscribeLink;
   if (!signatureMatches(secrets, unsubscribeFields(complete), sig))
     return { ok: false, reason: 'bad-signature' };
   if (expired(complete.expiresAt, now)) return { ok: false, reason: 'expired' };

@@ -1,6 +1,7 @@
 import type { OutgoingMessage } from '../../domain/sending/messages.js';
 import type { SendEvent } from '../../domain/sending/send-events.js';
 import type { SendRecord } from '../../domain/sending/send-request.js';
+import type { SendingSettings, SendingSettingsInput } from '../../domain/sending/sending-settings.js';
 import type { PauseReason } from '../../domain/sending/shop-health.js';
 import type { CompiledTemplate, Locale, TemplateSource } from '../../domain/sending/templates.js';
 
@@ -14,6 +15,9 @@ export interface OutgoingEmail {
   text: string;
   /** Headers huitou sets itself (List-Unsubscribe, List-Unsubscribe-Post). */
   headers: Record<string, string>;
+  /** The shop's sender (`Name <address>`), where it set one; else the deployment's. */
+  from?: string;
+  replyTo?: string[];
 }
 
 /** One SMS to one phone number, rendered. */
@@ -22,6 +26,8 @@ export interface OutgoingSms {
   shopId: string;
   to: string;
   text: string;
+  /** The shop's cap on what this SMS may cost (US$), where it set one; else the deployment's. */
+  maxPriceUsd?: number;
 }
 
 /** The provider's id of an accepted message, and what it cost (millionths of a US dollar). */
@@ -99,18 +105,14 @@ export interface SendEventLog {
 }
 
 /** A shop's sending settings and health state. */
-export interface ShopSending {
-  /** Hosts click links may lead to. */
-  allowedHosts: string[];
-  /** The shop's site, for templates. */
-  url?: string;
+export interface ShopSending extends SendingSettings {
   paused?: { at: string; reasons: PauseReason[] };
-  /** Whether marketing needs a customer's explicit yes (default) or only the absence of a no. */
-  marketingConsent: 'opt-in' | 'opt-out';
 }
 
 export interface ShopSendingStore {
   get(shopId: string): Promise<ShopSending>;
+  /** Replaces the settings the shop sets (fields left out go back to their defaults); the pause stays. */
+  put(shopId: string, settings: SendingSettingsInput): Promise<void>;
   /** Counts a sent email, a hard bounce or a complaint on the shop's day (once per event id). */
   count(shopId: string, day: string, kind: 'sent' | 'bounces' | 'complaints', eventId: string): Promise<void>;
   /** The per-day counts of the days [from, to]. */

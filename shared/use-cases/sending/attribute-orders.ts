@@ -14,6 +14,7 @@ import { defaultAttributionWindow } from '../../domain/sending/attribution.js';
 import type { SendRecord } from '../../domain/sending/send-request.js';
 import type { ShopSettings } from '../../domain/shops/shop.js';
 import type { ProfileStore } from '../../ports/customers/profile-store.js';
+import type { ShopSending } from '../../ports/sending/messaging.js';
 import type { ConversionWriter, SendRecordReader } from '../../ports/sending/send-records.js';
 
 export interface AttributeOrdersDeps {
@@ -21,6 +22,8 @@ export interface AttributeOrdersDeps {
   sendRecords: SendRecordReader;
   conversions: ConversionWriter;
   shopSettings: (shopId: string) => Promise<ShopSettings>;
+  /** The shop's sending settings, where its attribution window is set (PUT /v1/settings/sending). */
+  sendingSettings?: (shopId: string) => Promise<Pick<ShopSending, 'attributionWindow'>>;
   onFailure?: (error: unknown, orderId: string) => void;
 }
 
@@ -85,8 +88,11 @@ export async function attributeOrders(
   for (const e of events) if (orderIdOf(e)) byShop.set(e.shopId, [...(byShop.get(e.shopId) ?? []), e]);
   for (const [shopId, orderEvents] of byShop) {
     try {
-      const settings = await deps.shopSettings(shopId);
-      const window = settings.attributionWindow ?? defaultAttributionWindow;
+      const [settings, sending] = await Promise.all([
+        deps.shopSettings(shopId),
+        deps.sendingSettings?.(shopId),
+      ]);
+      const window = sending?.attributionWindow ?? settings.attributionWindow ?? defaultAttributionWindow;
       const customers = await customersOf(deps.profiles, shopId, orderEvents);
       const done = new Set<string>();
       for (const [i, event] of orderEvents.entries()) {

@@ -12,6 +12,7 @@ import {
 import { PermanentSendError, ThrottledError } from '../../domain/sending/messages.js';
 import { addressOf, consentPurpose, localeFor, skipReason } from '../../domain/sending/screening.js';
 import type { SendRecord, SendRequest } from '../../domain/sending/send-request.js';
+import { fromHeader } from '../../domain/sending/sending-settings.js';
 import { chooseTemplate } from '../../domain/sending/template-choice.js';
 import {
   type MessageContext,
@@ -126,6 +127,8 @@ export interface RenderInput {
   templates: Pick<TemplateStore, 'get'>;
   links: LinkSettings;
   now: Date;
+  /** A preview: its links work but record nothing (no click, no visit, no unsubscribe). */
+  preview?: boolean;
 }
 
 export type Rendering =
@@ -139,6 +142,7 @@ export type Rendering =
  */
 export async function renderRequest(input: RenderInput): Promise<Rendering> {
   const { request, shop, sending, profile, links, now } = input;
+  const preview = input.preview ? { preview: true } : {};
   const { shopId, customerId } = request.intent;
   const data = dataSchema.safeParse(request.data ?? {});
   if (!data.success)
@@ -156,6 +160,7 @@ export async function renderRequest(input: RenderInput): Promise<Rendering> {
       channel: request.channel,
       purpose: consentPurpose(request.purpose),
       expiresAt: new Date(now.getTime() + defaultUnsubscribeLinkDays * dayMs).toISOString(),
+      ...preview,
     },
     links.secrets,
   );
@@ -165,7 +170,7 @@ export async function renderRequest(input: RenderInput): Promise<Rendering> {
     isAllowedDestination(destination, sending.allowedHosts)
       ? clickUrl(
           links.clickBaseUrl,
-          { shopId, sendId: request.sendId, destination, expiresAt: linkExpiry },
+          { shopId, sendId: request.sendId, destination, expiresAt: linkExpiry, ...preview },
           links.secrets,
           sending.allowedHosts,
         )
@@ -272,8 +277,16 @@ export async function sendRequest(deps: SenderDeps, request: SendRequest): Promi
             html: message.html ?? '',
             text: message.text,
             headers: unsubscribeHeaders(rendering.unsubscribeUrl),
+            ...(sending.from ? { from: fromHeader(sending.from) } : {}),
+            ...(sending.replyTo?.length ? { replyTo: sending.replyTo } : {}),
           })
-        : await deps.sms.send({ sendId: request.sendId, shopId, to, text: message.text });
+        : await deps.sms.send({
+            sendId: request.sendId,
+            shopId,
+            to,
+            text: message.text,
+            ...(sending.smsMaxPriceUsd === undefined ? {} : { maxPriceUsd: sending.smsMaxPriceUsd }),
+          });
     await deps.records.complete(
       shopId,
       request.sendId,

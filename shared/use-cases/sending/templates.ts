@@ -293,8 +293,8 @@ export async function updateTemplate(
 /**
  * The message a send of this template would be for this customer now: a send request like a
  * campaign's, rendered by the sender's own `renderRequest` (same template choice, locale, context,
- * signed links), and the skip reason the sender would record instead of sending, if any. Nothing is
- * sent or recorded.
+ * signed links, marked as a preview's), and the skip reason the sender would record instead of
+ * sending, if any. Nothing is sent or recorded, and following its links records nothing either.
  */
 export async function previewTemplate(
   deps: PreviewDeps,
@@ -339,6 +339,7 @@ export async function previewTemplate(
     templates: deps.templates,
     links: deps.links,
     now,
+    preview: true,
   });
   if (!rendering.ok) {
     if (rendering.reason.startsWith('unknown-template'))

@@ -1,5 +1,10 @@
 import type { StoredEvent } from '../../domain/customers/events.js';
-import { type LinkSecrets, verifyClickUrl, verifyUnsubscribeUrl } from '../../domain/sending/links.js';
+import {
+  type LinkSecrets,
+  type UnsubscribeLink,
+  verifyClickUrl,
+  verifyUnsubscribeUrl,
+} from '../../domain/sending/links.js';
 import type { SendRecord } from '../../domain/sending/send-request.js';
 import { sesEventSchema, type TrackedEvent, trackedEvent } from '../../domain/sending/ses-events.js';
 import {
@@ -134,6 +139,8 @@ export async function followClick(deps: LinkDeps, url: string): Promise<ClickRes
   const hosts = shopId ? (await deps.sending.get(shopId)).allowedHosts : [];
   const link = verifyClickUrl(url, deps.secrets, hosts, now);
   if (!link.ok) return { ok: false, reason: link.reason };
+  // A click in a preview is the shop looking at its own message: it goes where it leads, unrecorded.
+  if (link.preview) return { ok: true, location: link.destination };
   const at = now.toISOString();
   const clickId = `click:${link.sendId}:${at}`;
   const record = await deps.records.append(link.shopId, link.sendId, {
@@ -159,14 +166,29 @@ export async function followClick(deps: LinkDeps, url: string): Promise<ClickRes
 }
 
 export type UnsubscribeResult =
-  | { ok: true; shopId: string; channel: 'email' | 'sms'; purpose: 'marketing' | 'care' }
+  | {
+      ok: true;
+      shopId: string;
+      channel: 'email' | 'sms';
+      purpose: 'marketing' | 'care';
+      /** A preview's link: nobody was (or would be) unsubscribed. */
+      preview?: true;
+    }
   | { ok: false; reason: string };
 
 /** Checks an unsubscribe link (the GET that shows the confirmation page): nothing is recorded. */
 export function checkUnsubscribe(deps: Pick<LinkDeps, 'secrets' | 'clock'>, url: string): UnsubscribeResult {
   const link = verifyUnsubscribeUrl(url, deps.secrets, deps.clock());
-  return link.ok ? { ok: true, shopId: link.shopId, channel: link.channel, purpose: link.purpose } : link;
+  return link.ok ? unsubscribed(link) : link;
 }
+
+const unsubscribed = (link: UnsubscribeLink): UnsubscribeResult => ({
+  ok: true,
+  shopId: link.shopId,
+  channel: link.channel,
+  purpose: link.purpose,
+  ...(link.preview ? { preview: true as const } : {}),
+});
 
 /**
  * The unsubscribe (RFC 8058 one-click POST, or the confirmation page's button): consent false for
@@ -179,6 +201,8 @@ export async function unsubscribe(
   const now = deps.clock();
   const link = verifyUnsubscribeUrl(url, deps.secrets, now);
   if (!link.ok) return link;
+  // A preview's link unsubscribes nobody: the customer never saw it.
+  if (link.preview) return unsubscribed(link);
   const at = now.toISOString();
   await deps.customerEvents.append([
     {
@@ -191,5 +215,5 @@ export async function unsubscribe(
       properties: { channel: link.channel, purpose: link.purpose },
     },
   ]);
-  return { ok: true, shopId: link.shopId, channel: link.channel, purpose: link.purpose };
+  return unsubscribed(link);
 }

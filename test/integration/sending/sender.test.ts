@@ -1,3 +1,5 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createDocumentClient } from '../../../shared/adapters/dynamodb/client.js';
@@ -6,7 +8,8 @@ import { sendJsonBatch } from '../../../shared/adapters/sqs/send-batch.js';
 import { SqsSendQueue } from '../../../shared/adapters/sqs/send-queue.js';
 import { type SendIntent, sendIdOf } from '../../../shared/domain/sending/send-identity.js';
 import type { SendRequest } from '../../../shared/domain/sending/send-request.js';
-import { call, newShop, type Shop, settle, stack, useStackDynamoDb } from '../../support/api.js';
+import { advance, call, newShop, type Shop, settle, stack, useStackDynamoDb } from '../../support/api.js';
+import { clearFaults, firedFaults, plantFault } from '../../support/local-faults.js';
 
 let shop: Shop;
 const sqs = () =>
@@ -51,6 +54,7 @@ function request(customerId: string, step: string): SendRequest {
 async function mailTo(address: string) {
   const store = (await (await fetch(`${stack().sesUrl}/store`)).json()) as {
     emails: Array<{
+      messageId: string;
       destination: { to: string[] };
       subject: string;
       body: { text?: string; html?: string };
@@ -148,5 +152,46 @@ describe('the sender on the local stack', () => {
     await settle();
     const customer = await call(shop, 'GET', '/v1/customers/mei');
     expect(customer.body.traits.suppressed).toEqual({ email: 'bounced' });
+  });
+});
+
+describe('a crash between SES and the send record', () => {
+  const deadLetters = () => {
+    const file = join(dirname(stack().smsOutbox), 'send-dead-letters.jsonl');
+    return existsSync(file) ? readFileSync(file, 'utf8') : '';
+  };
+
+  it('leaves exactly one message, and the record ends sent, whatever the queue redelivers', async () => {
+    await call(shop, 'PUT', '/v1/customers/lan', {
+      name: 'Lan',
+      email: 'lan@example.com',
+      consent: { email: { marketing: true, care: true } },
+    });
+    await settle();
+    const r = request('lan', 'crash');
+    // The sender's write of "sent" dies after SES accepted the email: the Lambda is gone, the record says sending.
+    await clearFaults();
+    await plantFault({ function: 'sender', operation: 'UpdateItem', contains: [r.sendId, '"sent"'] });
+    const queue = new SqsSendQueue(sqs(), `${stack().controlUrl}/sqs/send`);
+    await queue.enqueue([r]);
+    await settle();
+    expect(await firedFaults()).toHaveLength(1);
+
+    // The queue redelivered the failed message; SES's Send event (the configuration set's event
+    // destination) had settled the record, so the redelivery sent nothing.
+    const mail = await mailTo('lan@example.com');
+    expect(mail).toHaveLength(1);
+    const record = await records().get(shop.shopId, r.sendId);
+    expect(record).toMatchObject({ status: 'sent', providerMessageId: mail[0]?.messageId });
+    expect(deadLetters()).not.toContain(r.sendId);
+
+    // Later deliveries of the same request, within the lease and after it ran out, send nothing either.
+    await queue.enqueue([r]);
+    await settle();
+    await advance('10m');
+    await queue.enqueue([r]);
+    await settle();
+    expect(await mailTo('lan@example.com')).toHaveLength(1);
+    expect((await records().get(shop.shopId, r.sendId))?.status).toBe('sent');
   });
 });

@@ -7,6 +7,7 @@ import type { OutgoingMessage } from '../../../shared/domain/sending/messages.js
 import type { SendEvent } from '../../../shared/domain/sending/send-events.js';
 import type { SendSource } from '../../../shared/domain/sending/send-identity.js';
 import type { Conversion, SendRecord, SendRequest } from '../../../shared/domain/sending/send-request.js';
+import type { SendingSettingsInput } from '../../../shared/domain/sending/sending-settings.js';
 import type { PauseReason } from '../../../shared/domain/sending/shop-health.js';
 import { minuteKey } from '../../../shared/domain/shops/schedule.js';
 import type {
@@ -226,7 +227,17 @@ export class FakeSendRecords implements SendRecordWriter, SendEventLog, SendReco
   ): Promise<boolean> {
     this.faults.check('complete');
     const item = this.items.get(this.key(shopId, sendId));
-    if (item?.record.status !== 'sending') return false;
+    if (item?.record.status !== 'sending') {
+      // SES's Send event came first: the record knows the message, not its price.
+      if (
+        item &&
+        outcome.status === 'sent' &&
+        item.record.providerMessageId === outcome.providerMessageId &&
+        item.record.costMicros === undefined
+      )
+        item.record.costMicros = outcome.costMicros;
+      return false;
+    }
     item.record.status = outcome.status;
     item.record.history.push({ status: outcome.status, at });
     if (outcome.status === 'sent') {
@@ -251,9 +262,11 @@ export class FakeSendRecords implements SendRecordWriter, SendEventLog, SendReco
     const item = this.items.get(this.key(shopId, sendId));
     if (!item) return null;
     if (item.seen.has(event.eventId)) return copy(item.record);
+    const status = eventStatus(event.status);
+    // SES's Send event for a send recorded as sent already says nothing new.
+    if (event.status === 'accepted' && item.record.status !== 'sending') return copy(item.record);
     item.seen.add(event.eventId);
     item.record.history.push(historyEntry(event));
-    const status = eventStatus(event.status);
     if (status && statusRank[status] > statusRank[item.record.status]) {
       item.record.status = status;
       item.leaseUntil = undefined;
@@ -342,6 +355,19 @@ export class FakeShopSending implements ShopSendingStore {
 
   async get(shopId: string): Promise<ShopSending> {
     return copy(this.shops.get(shopId) ?? { allowedHosts: [], marketingConsent: 'opt-in' });
+  }
+
+  async put(shopId: string, settings: SendingSettingsInput): Promise<void> {
+    const paused = this.shops.get(shopId)?.paused;
+    this.shops.set(
+      shopId,
+      copy({
+        ...settings,
+        allowedHosts: settings.allowedHosts ?? [],
+        marketingConsent: settings.marketingConsent ?? 'opt-in',
+        ...(paused ? { paused } : {}),
+      }),
+    );
   }
 
   async count(shopId: string, day: string, kind: 'sent' | 'bounces' | 'complaints', eventId: string) {

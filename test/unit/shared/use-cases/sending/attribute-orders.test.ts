@@ -3,6 +3,7 @@ import type { ShopSettings } from '../../../../../shared/domain/shops/shop.js';
 import { attributeOrders } from '../../../../../shared/use-cases/sending/attribute-orders.js';
 import { customersWorld } from '../../../../support/customers.js';
 import { FakeSendRecords, sendRecord } from '../../../../support/fakes/send-records.js';
+import { FakeShopSending } from '../../../../support/fakes/sending.js';
 import { paid, placed, teaShop } from '../../../../support/shop-events.js';
 
 const ann = { customerId: 'ann' };
@@ -11,7 +12,7 @@ const orderAt = '2026-11-10T12:00:00.000Z';
 const ago = (minutes: number) => new Date(Date.parse(orderAt) - minutes * 60_000).toISOString();
 const day = 24 * 60;
 
-function world(settings: ShopSettings = teaShop()) {
+function world(settings: ShopSettings = teaShop(), sending = new FakeShopSending()) {
   const customers = customersWorld(settings);
   customers.clock.set('2026-11-11T12:00:00.000Z');
   const records = new FakeSendRecords();
@@ -20,6 +21,7 @@ function world(settings: ShopSettings = teaShop()) {
     sendRecords: records,
     conversions: records,
     shopSettings: async () => settings,
+    sendingSettings: (shopId: string) => sending.get(shopId),
   };
   /** One stream batch: the events applied, then attributed, as the stream handler does. */
   const batch = async (raws: unknown[]) => {
@@ -199,6 +201,29 @@ describe('attributeOrders', () => {
     );
     await w.batch([placed(ann, 'o1', 42, orderAt, { paidAt: orderAt })]);
     expect(await w.conversion('s1')).toBeUndefined();
+  });
+
+  it('follows the window set in the shop’s sending settings (PUT /v1/settings/sending)', async () => {
+    const opened = (w: ReturnType<typeof world>) =>
+      w.records.put(
+        sendRecord({
+          sendId: 's1',
+          customerId: 'ann',
+          requestedAt: ago(8 * day),
+          touches: [{ status: 'opened', at: ago(7 * day) }],
+        }),
+      );
+    const order = placed(ann, 'o1', 42, orderAt, { paidAt: orderAt });
+    const byDefault = world();
+    opened(byDefault);
+    await byDefault.batch([order]);
+    expect(await byDefault.conversion('s1')).toBeUndefined();
+    const sending = new FakeShopSending();
+    await sending.put('tea', { attributionWindow: { afterEngagementDays: 10, afterDeliveryDays: 1 } });
+    const longer = world(teaShop(), sending);
+    opened(longer);
+    await longer.batch([order]);
+    expect(await longer.conversion('s1')).toMatchObject({ by: 'opened', revenue: 42 });
   });
 
   it('hands back the events of an order it could not record, and records it on the retry', async () => {

@@ -18,13 +18,7 @@ import {
 } from '../../../../support/fakes/sending.js';
 import { FakeShopStore } from '../../../../support/fakes/shops.js';
 import { FakeTable } from '../../../../support/fakes/table.js';
-
-const secrets = ['s3cret-s3cret-s3cret-s3cret-s3cret-0'] as const;
-const links = {
-  secrets,
-  clickBaseUrl: 'https://links.example/r',
-  unsubscribeBaseUrl: 'https://links.example/u',
-};
+import { links, secrets } from '../../../../support/links.js';
 
 function customer(id: string, traits: Profile['traits']): Profile {
   const p = newProfile('tea', id, '2026-01-01T00:00:00.000Z');
@@ -205,6 +199,23 @@ describe('sending a request', () => {
     );
     expect(await sendRequest(deps, request())).toEqual({ status: 'skipped', reason: 'shop-paused' });
     expect(email.accepted).toEqual([]);
+  });
+
+  it('sends as the shop’s own sender, with its reply-to and its cap on what an SMS may cost', async () => {
+    const { deps, sending, email, sms } = await world();
+    await sending.put('tea', {
+      from: { address: 'care@tea.example', name: 'Tea House' },
+      replyTo: ['owner@tea.example'],
+      smsMaxPriceUsd: 0.02,
+      allowedHosts: ['tea.example'],
+    });
+    await sendRequest(deps, request());
+    await sendRequest(deps, request({ channel: 'sms' }, { step: 'm2' }));
+    expect(email.accepted[0]).toMatchObject({
+      from: 'Tea House <care@tea.example>',
+      replyTo: ['owner@tea.example'],
+    });
+    expect(sms.accepted[0]).toMatchObject({ maxPriceUsd: 0.02 });
   });
 
   it('sends SMS with the opt-out wording of marketing defaults', async () => {

@@ -22,13 +22,8 @@ import {
   FakeTemplates,
 } from '../../../../support/fakes/sending.js';
 import { FakeShopStore } from '../../../../support/fakes/shops.js';
+import { links, secrets } from '../../../../support/links.js';
 
-const secrets = ['s3cret-s3cret-s3cret-s3cret-s3cret-0'] as const;
-const links = {
-  secrets,
-  clickBaseUrl: 'https://links.example/r',
-  unsubscribeBaseUrl: 'https://links.example/u',
-};
 const shop: ShopSettings = {
   ...defaultShopSettings('tea', 'Tea House', '2026-01-01T00:00:00.000Z'),
   defaultRegion: 'CN',
@@ -274,9 +269,11 @@ describe('previewing', () => {
     const button =
       /href="(https:\/\/links\.example\/r\?[^"]+)"/.exec(shown.html ?? '')?.[1]?.replaceAll('&amp;', '&') ??
       '';
+    // Its links are a preview's: they lead where the sent ones do, but record nothing (tracking.test.ts).
     expect(verifyClickUrl(button, secrets, ['tea.example'], preview.clock())).toMatchObject({
       ok: true,
       destination: 'https://tea.example/longjing',
+      preview: true,
     });
     await sendRequest(sender, request('email'));
     const [sent] = email.accepted;

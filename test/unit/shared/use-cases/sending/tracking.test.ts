@@ -12,8 +12,7 @@ import { FakeClock } from '../../../../support/fakes/clock.js';
 import { FakeEventStore } from '../../../../support/fakes/customers.js';
 import { FakeSendRecords, FakeShopSending } from '../../../../support/fakes/sending.js';
 import { FakeTable } from '../../../../support/fakes/table.js';
-
-const secrets = ['s3cret-s3cret-s3cret-s3cret-s3cret-0'] as const;
+import { secrets } from '../../../../support/links.js';
 
 function record(sendId: string, customerId = 'alice'): SendRecord {
   return {
@@ -215,5 +214,53 @@ describe('links in messages', () => {
       ['unsubscribed', 'alice', { channel: 'email', purpose: 'marketing' }],
     ]);
     expect(await unsubscribe({ ...deps, secrets }, url.replace('alice', 'bob'))).toMatchObject({ ok: false });
+  });
+
+  it('follows a preview’s links without recording a click, a visit or an unsubscribe', async () => {
+    const { deps, records, table } = await world();
+    await records.settle({ ...record('s1'), status: 'delivered' });
+    const d = { ...deps, secrets };
+    const click = clickUrl(
+      'https://links.example/r',
+      {
+        shopId: 'tea',
+        sendId: 's1',
+        destination: 'https://tea.example/oolong',
+        expiresAt: '2026-12-01T00:00:00.000Z',
+        preview: true,
+      },
+      secrets,
+      ['tea.example'],
+    );
+    expect(await followClick(d, click)).toEqual({ ok: true, location: 'https://tea.example/oolong' });
+    const unsubscribeLink = unsubscribeUrl(
+      'https://links.example/u',
+      {
+        shopId: 'tea',
+        customerId: 'alice',
+        sendId: 's1',
+        channel: 'email',
+        purpose: 'marketing',
+        expiresAt: '2027-11-01T00:00:00.000Z',
+        preview: true,
+      },
+      secrets,
+    );
+    expect(await unsubscribe(d, unsubscribeLink)).toEqual({
+      ok: true,
+      shopId: 'tea',
+      channel: 'email',
+      purpose: 'marketing',
+      preview: true,
+    });
+    expect((await records.get('tea', 's1'))?.status).toBe('delivered');
+    expect(table.takeStream()).toEqual([]);
+    // The marker is signed: taken off, the link is not a real one, and nothing is recorded either.
+    expect(await followClick(d, click.replace('&m=preview', ''))).toEqual({
+      ok: false,
+      reason: 'bad-signature',
+    });
+    expect(await unsubscribe(d, unsubscribeLink.replace('&m=preview', ''))).toMatchObject({ ok: false });
+    expect(table.takeStream()).toEqual([]);
   });
 });
