@@ -24,6 +24,12 @@ export class LocalQueue {
       deadLetterFile: string;
       /** Every message body received, one JSON line each: what a person or a test inspects. */
       journalFile?: string;
+      /**
+       * Waited for before a failed message is redelivered: the work of the other queues. On AWS the
+       * visibility timeout (minutes) outlasts what a redelivery may depend on, such as SES's Send
+       * event settling a send the sender crashed after; here that order is kept without a clock.
+       */
+      beforeRedelivery?: () => Promise<void>;
       log: (line: string) => void;
     },
   ) {}
@@ -103,7 +109,10 @@ export class LocalQueue {
         this.options.log(`queue consumer threw: ${(error as Error).message}${cause ? ` (${cause})` : ''}`);
         failed = new Set(batch.map((b) => b.record.messageId));
       }
-      for (const item of batch.filter((b) => failed.has(b.record.messageId))) {
+      const retried = batch.filter((b) => failed.has(b.record.messageId));
+      if (retried.some((item) => item.receives < this.options.maxReceiveCount))
+        await this.options.beforeRedelivery?.();
+      for (const item of retried) {
         if (item.receives >= this.options.maxReceiveCount) {
           appendFileSync(
             this.options.deadLetterFile,

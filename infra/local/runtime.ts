@@ -215,6 +215,16 @@ async function wireFunctions(
             consumer: await loadHandler<SQSEvent, SQSBatchResponse>(def),
             deadLetterFile: join(dataDir, `${trigger.queue}-dead-letters.jsonl`),
             journalFile: join(dataDir, `${trigger.queue}-received.jsonl`),
+            // The other queues' work first (bounded: two queues may be waiting on each other).
+            beforeRedelivery: () =>
+              Promise.race([
+                Promise.all(
+                  [...wired.queues.entries()]
+                    .filter(([name]) => name !== trigger.queue)
+                    .map(([, q]) => q.drain()),
+                ).then(() => undefined),
+                new Promise<void>((resolve) => setTimeout(resolve, 30_000).unref()),
+              ]),
             log: options.log,
           }),
         );
