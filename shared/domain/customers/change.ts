@@ -1,6 +1,6 @@
 import type { ShopSettings } from '../shops/shop.js';
 import { type AppliedEvents, notYetApplied, recordApplied } from './applied.js';
-import type { StoredEvent } from './events.js';
+import { announcedTraits, type StoredEvent } from './events.js';
 import { derivedCustomerId, type IdentityKey, identityKey } from './identity.js';
 import {
   type ArchivedOrder,
@@ -132,7 +132,7 @@ export interface CommitPlan {
   /** Live segments the customer joined and left with this change: their member items change with it. */
   memberships?: { joined: string[]; left: string[] };
   applied: AppliedEvents;
-  /** Events huitou emits as part of this change (tier_changed): the profile's outbox after it. */
+  /** Events huitou emits as part of this change (tier_changed, traits_changed): the profile's outbox after it. */
   emitted: StoredEvent[];
   /** The outbox of the profile as it was read: written again before the profile, in case they were lost. */
   flush: StoredEvent[];
@@ -171,6 +171,7 @@ export function decideChange(
   const result = applyEvents(profile, events, settings, known.archivedOrders);
   profile = result.profile;
   archivedOrders.push(...result.archivedOrders);
+  const traitsBefore = profile.traits;
   if (change.patchTraits) profile = { ...profile, traits: change.patchTraits(profile.traits) };
 
   const expectedVersion = survivor?.version ?? null;
@@ -192,6 +193,20 @@ export function decideChange(
       properties: { from: before, to: profile.tier },
     });
   }
+  const announced = announcedTraits.filter(
+    (t) => JSON.stringify(traitsBefore[t] ?? null) !== JSON.stringify(profile.traits[t] ?? null),
+  );
+  if (change.emit !== false && announced.length > 0)
+    emitted.push({
+      shopId,
+      // One per committed version, as tier_changed: a retried commit cannot emit it twice.
+      id: `traits_changed:${survivorId}:${(expectedVersion ?? 0) + 1}`,
+      type: 'traits_changed',
+      occurredAt: nowIso,
+      receivedAt: nowIso,
+      customerId: survivorId,
+      properties: { traits: announced },
+    });
   const newIdentities = [...identities].filter((i) => !survivor?.identities.includes(i));
   const merged = others.map((o) => ({
     customerId: o.profile.customerId,

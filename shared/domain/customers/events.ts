@@ -70,11 +70,21 @@ const propertySchemas = {
   }),
 } as const;
 
-/** Types a shop may send. `tier_changed` is emitted by huitou only. */
+/** Types a shop may send. `tier_changed` and `traits_changed` are emitted by huitou only. */
 export const shopEventTypes = Object.keys(propertySchemas) as Array<keyof typeof propertySchemas>;
 export type ShopEventType = keyof typeof propertySchemas;
 
 export const tierChangedPropertiesSchema = z.strictObject({ from: z.string().nullable(), to: z.string() });
+
+/**
+ * Traits whose change huitou announces with a `traits_changed` event: those that schedule something
+ * (a birthday's date pointer, on the customer's clock), so the change reaches journeys through the
+ * stream as events do. Other trait changes are read when something else happens.
+ */
+export const announcedTraits = ['birthday', 'timeZone'] as const;
+export const traitsChangedPropertiesSchema = z.strictObject({
+  traits: z.array(z.enum(announcedTraits)).min(1),
+});
 
 const customerRef = {
   customerId: text(128).optional(),
@@ -131,6 +141,17 @@ export type StoredEvent =
       phone?: undefined;
       email?: undefined;
       properties: z.infer<typeof tierChangedPropertiesSchema>;
+    }
+  | {
+      shopId: string;
+      id: string;
+      type: 'traits_changed';
+      occurredAt: string;
+      receivedAt: string;
+      customerId: string;
+      phone?: undefined;
+      email?: undefined;
+      properties: z.infer<typeof traitsChangedPropertiesSchema>;
     };
 
 export type EventType = StoredEvent['type'];
