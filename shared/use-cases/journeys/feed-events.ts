@@ -27,6 +27,7 @@ export function eventTypesOf(def: JourneyDefinition): string[] {
   const types = def.exit.events.map((e) => e.event);
   if (def.trigger.type === 'event') types.push(def.trigger.event);
   else if (def.trigger.type === 'segment') types.push(`segment_${def.trigger.on}`);
+  else if (def.trigger.type === 'holiday') types.push('holiday');
   else if (def.trigger.type === 'date')
     // Any event may be the first news of a birthday or a first order: it (re)schedules the date.
     return ['*'];
