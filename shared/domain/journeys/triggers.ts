@@ -147,7 +147,8 @@ export function nextDateTrigger(
     if (!customer.firstOrderAt) return null;
     // The order's day on the shop's clock, where the order was placed.
     const first = localOf(new Date(customer.firstOrderAt), customer.shopTimeZone);
-    date = first;
+    // Its month and day only: the year (and the hour) are the occurrence's.
+    date = { month: first.month, day: first.day };
     fromYear = Math.max(fromYear, first.year + 1);
   }
   const time = parseTimeOfDay(trigger.at);

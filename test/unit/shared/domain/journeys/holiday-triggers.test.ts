@@ -98,3 +98,27 @@ describe('a birthday on the customer clock', () => {
     expect(at({ birthday: '--11-05' })).toBe('2026-11-05T01:00:00.000Z');
   });
 });
+
+describe('a first-order anniversary', () => {
+  it('comes round on the order’s day on the shop clock, from the next year on', () => {
+    const trigger = {
+      type: 'date' as const,
+      date: 'firstOrderAnniversary' as const,
+      at: '10:00',
+      zone: 'shop' as const,
+    };
+    const customer = {
+      customerId: 'c-1',
+      traits: {},
+      // 23:30 on 1 November in UTC is 07:30 on 2 November in Shanghai.
+      firstOrderAt: '2026-11-01T23:30:00.000Z',
+      shopTimeZone: 'Asia/Shanghai',
+    };
+    const next = (after: string) => nextDateTrigger(trigger, customer, new Date(after));
+    expect(next('2026-11-02T00:00:00Z')?.at.toISOString()).toBe('2027-11-02T02:00:00.000Z');
+    expect(next('2027-11-02T02:00:00.001Z')?.event).toMatchObject({
+      id: 'date_reached#firstOrderAnniversary#c-1#2028-11-02',
+      properties: { date: 'firstOrderAnniversary', on: '2028-11-02' },
+    });
+  });
+});

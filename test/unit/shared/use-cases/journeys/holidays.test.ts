@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../../../../shared/domain/errors.js';
 import type { JourneyDefinition } from '../../../../../shared/domain/journeys/definition.js';
+import { playbook } from '../../../../../shared/domain/journeys/playbooks.js';
+import { isHeldOut, isInGlobalControl } from '../../../../../shared/domain/sending/holdout.js';
 import {
   type HolidayPageDeps,
   type HolidayTickDeps,
@@ -9,7 +11,10 @@ import {
   setHolidayCalendar,
   startHolidayRuns,
 } from '../../../../../shared/use-cases/journeys/holidays.js';
-import { setJourneyEnabled } from '../../../../../shared/use-cases/journeys/journey-definitions.js';
+import {
+  createJourney,
+  setJourneyEnabled,
+} from '../../../../../shared/use-cases/journeys/journey-definitions.js';
 import {
   FakeCustomerDirectory,
   FakeHolidayQueue,
@@ -245,5 +250,45 @@ describe('a birthday set through PUT /v1/customers', () => {
     await w.runUntil('2026-11-08T00:00:00.000Z');
     // 09:00 in Shanghai (the shop's clock: no zone given) is 01:00 UTC.
     expect(w.takeLines()).toEqual(['2026-11-07T01:00 birthday 2026-11-07 [coupon]']);
+  });
+});
+
+describe('a first-order anniversary', () => {
+  it('is scheduled by the order itself, and greeted a year on at its time on the shop’s clock', async () => {
+    const w = journeysWorld();
+    const crud = { journeys: w.journeys, clock: w.clock.now };
+    const { id: _id, version: _version, ...birthday } = playbook('birthday');
+    await createJourney(crud, w.settings, {
+      ...birthday,
+      id: 'anniversary',
+      name: 'First order anniversary',
+      trigger: { type: 'date', date: 'firstOrderAnniversary', at: '10:00', zone: 'shop' },
+    });
+    await setJourneyEnabled(crud, w.settings, 'anniversary', true);
+    const id = ['a-1', 'a-2', 'a-3', 'a-4', 'a-5'].find(
+      (c) =>
+        !isInGlobalControl('tea', c) &&
+        !isHeldOut('tea', c, { journeyId: 'anniversary', stepId: 'greeting' }),
+    ) as string;
+    await w.person(id);
+    await w.post([
+      {
+        id: 'o1',
+        type: 'order_placed',
+        customerId: id,
+        occurredAt: '2026-11-02T08:00:00.000Z',
+        properties: {
+          orderId: 'SO-1',
+          total: 79,
+          currency: 'CNY',
+          paidAt: '2026-11-02T08:00:00.000Z',
+          items: [{ sku: 'longjing-250', category: 'green-tea', price: 79, quantity: 1 }],
+        },
+      },
+    ]);
+    w.takeLines();
+    await w.runUntil('2027-11-03T00:00:00.000Z');
+    // The order was placed on 2 November on the shop's clock; 10:00 there is 02:00 UTC.
+    expect(w.takeLines()).toEqual(['2027-11-02T02:00 birthday 2027-11-02 [coupon]']);
   });
 });
