@@ -263,11 +263,17 @@ export const functions: FunctionDefinition[] = [
   {
     name: 'segmentRefresh',
     entry: 'functions/segment-refresh/handler.ts',
-    description: 'Starts the nightly segment refresh of every shop at its 02:00: a task per shard',
+    description:
+      'Starts the nightly segment refresh of every shop at its 02:00 (a task per shard) and the holidays whose time came',
     timeoutSeconds: 60,
     memoryMb: 256,
     trigger: { kind: 'schedule', name: 'segment-refresh', everyMinutes: 60 },
-    grants: [{ kind: 'table', table: dataTable, access: 'readWrite' }, { kind: 'refreshQueue' }],
+    // A holiday's fan-out goes on the campaign queue: its worker runs whole-shop pages already.
+    grants: [
+      { kind: 'table', table: dataTable, access: 'readWrite' },
+      { kind: 'refreshQueue' },
+      { kind: 'campaignQueue' },
+    ],
   },
   {
     name: 'segmentRefreshWorker',
@@ -306,7 +312,8 @@ export const functions: FunctionDefinition[] = [
   {
     name: 'campaignLaunch',
     entry: 'functions/campaign-launch/handler.ts',
-    description: 'Runs one page of a campaign run: holdout, contact policy, send requests, deferrals',
+    description:
+      'Runs one page of a campaign run (holdout, contact policy, send requests, deferrals) or of a holiday fan-out',
     timeoutSeconds: 120,
     memoryMb: 1024,
     trigger: { kind: 'sqs', queue: 'campaign', batchSize: 1 },

@@ -5,25 +5,44 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import middy from '@middy/core';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { z } from 'zod';
+import { shopSettingsCache } from '../../shared/adapters/cache/shop-settings-cache.js';
 import { launchDeps } from '../../shared/adapters/dynamodb/campaign-deps.js';
 import { createDocumentClient } from '../../shared/adapters/dynamodb/client.js';
+import { holidayPageDeps } from '../../shared/adapters/dynamodb/holiday-deps.js';
+import { DynamoShopStore } from '../../shared/adapters/dynamodb/shop-store.js';
 import { now } from '../../shared/clock.js';
 import { loadConfig } from '../../shared/config.js';
 import { parseBody } from '../../shared/http/responses.js';
 import { observability } from '../../shared/observability.js';
 import { runLaunchTask } from '../../shared/use-cases/campaigns/run-campaign.js';
+import { runHolidayPage } from '../../shared/use-cases/journeys/holidays.js';
 
 const { logger, tracer } = observability('campaign-launch');
 const config = loadConfig();
 if (!config.CAMPAIGN_QUEUE_URL || !config.SEND_QUEUE_URL)
   throw new Error('CAMPAIGN_QUEUE_URL and SEND_QUEUE_URL are required');
+const doc = createDocumentClient(tracer.captureAWSv3Client(new DynamoDBClient({})));
+const sqs = tracer.captureAWSv3Client(new SQSClient({}));
 const deps = launchDeps(
-  createDocumentClient(tracer.captureAWSv3Client(new DynamoDBClient({}))),
+  doc,
   config.TABLE_NAME,
-  tracer.captureAWSv3Client(new SQSClient({})),
+  sqs,
   { campaign: config.CAMPAIGN_QUEUE_URL, send: config.SEND_QUEUE_URL },
   now,
 );
+const holidays = {
+  ...holidayPageDeps({
+    doc,
+    tableName: config.TABLE_NAME,
+    sqs,
+    sendQueueUrl: config.SEND_QUEUE_URL,
+    campaignQueueUrl: config.CAMPAIGN_QUEUE_URL,
+    clock: now,
+    shopSettings: shopSettingsCache(new DynamoShopStore(doc, config.TABLE_NAME), now),
+  }),
+  onFailure: (error: unknown, customerId: string) =>
+    logger.error('Could not run holiday care', { customerId, error: error as Error }),
+};
 
 const member = z.object({
   customerId: z.string().min(1),
@@ -41,14 +60,38 @@ const taskSchema = z.object({
   ]),
 });
 
+/** A page of a holiday's fan-out (holidays.ts), which shares this queue and worker. */
+const holidayTaskSchema = z.object({
+  kind: z.literal('holiday'),
+  shopId: z.string().min(1),
+  event: z.object({
+    id: z.string().min(1),
+    type: z.literal('holiday'),
+    occurredAt: z.iso.datetime({ offset: true }),
+    properties: z.record(z.string(), z.unknown()),
+  }),
+  shard: z.number().int().min(0),
+  cursor: z.string().min(1).optional(),
+  page: z.number().int().min(0),
+});
+
 const processor = new BatchProcessor(EventType.SQS);
 
-/** One campaign page a message; a failed page goes back to the queue and, after three tries, to its DLQ. */
+/**
+ * One page a message, of a campaign run or of a holiday's fan-out; a failed page goes back to the
+ * queue and, after three tries, to its DLQ.
+ */
 export const handler = middy((event: SQSEvent, context: Context) =>
   processPartialResponse(
     event,
     async (record: SQSRecord) => {
-      const report = await runLaunchTask(deps, parseBody(taskSchema, JSON.parse(record.body)));
+      const body = JSON.parse(record.body);
+      if (body?.kind === 'holiday') {
+        const report = await runHolidayPage(holidays, parseBody(holidayTaskSchema, body));
+        logger.info('Holiday task', { ...report });
+        return;
+      }
+      const report = await runLaunchTask(deps, parseBody(taskSchema, body));
       logger.info('Campaign task', { ...report });
     },
     processor,

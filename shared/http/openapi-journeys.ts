@@ -1,4 +1,6 @@
+import { holidayCalendarSchema } from '../domain/journeys/calendar.js';
 import { errorResponses, jsonOf, ref } from './openapi-parts.js';
+import { jsonSchemaOf } from './openapi-segments.js';
 
 export const journeyTags = [
   { name: 'journeys', description: 'Triggered flows: the playbook library and the shop’s own journeys' },
@@ -20,6 +22,18 @@ export const journeySchemas = {
           '(shared/domain/journeys/definition.ts). Running instances keep the version they started on.',
       },
       updatedAt: { type: ['string', 'null'], format: 'date-time' },
+    },
+  },
+  HolidayCalendar: {
+    type: 'object',
+    required: ['holidays'],
+    properties: {
+      holidays: {
+        ...jsonSchemaOf(holidayCalendarSchema),
+        description:
+          'The days holiday care goes out on: a fixed day (MM-DD), the nth weekday of a month, or dates by year',
+      },
+      custom: { type: 'boolean', description: 'False while the shop goes by the default calendar' },
     },
   },
 };
@@ -93,4 +107,25 @@ export const journeyPaths = {
   },
   '/v1/journeys/{id}/enable': toggle(true),
   '/v1/journeys/{id}/disable': toggle(false),
+  '/v1/holidays': {
+    get: {
+      operationId: 'getHolidayCalendar',
+      summary: 'The shop’s holiday calendar: its own, or the defaults (Women’s Day, Mother’s Day, 6.18, …)',
+      tags: ['journeys'],
+      responses: {
+        '200': { description: 'The calendar', content: jsonOf(ref('schemas', 'HolidayCalendar')) },
+        ...errorResponses(401, 429),
+      },
+    },
+    put: {
+      operationId: 'setHolidayCalendar',
+      summary: 'Replaces the shop’s holiday calendar; the next hourly tick goes by it',
+      tags: ['journeys'],
+      requestBody: { required: true, content: jsonOf(ref('schemas', 'HolidayCalendar')) },
+      responses: {
+        '200': { description: 'The calendar as stored', content: jsonOf(ref('schemas', 'HolidayCalendar')) },
+        ...errorResponses(400, 401, 429),
+      },
+    },
+  },
 };

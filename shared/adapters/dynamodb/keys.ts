@@ -165,6 +165,11 @@ export const keys = {
     pk: keys.segmentMembers(shopId, segmentId, shardOf(customerId)),
     sk: customerId,
   }),
+  /** That a shop's holiday (`holiday#<id>#<day>`) was fanned out to its customers: a later tick leaves it. */
+  holidayRun: (shopId: string, eventId: string) => ({
+    pk: `SHOP#${shopId}#HOLIDAYRUN#${eventId}`,
+    sk: 'RUN',
+  }),
   /** One fan-out run of the nightly refresh: its state and the parts its workers hand over. */
   refreshRun: (shopId: string, runId: string) => ({ pk: `SHOP#${shopId}#REFRESH#${runId}`, sk: 'RUN' }),
   /** A shop's campaigns share one partition: listing them is one query. */
@@ -214,6 +219,11 @@ export function valueBand(averageOrderValueMinor: number): number {
 
 export function valueBandKey(band: number): string {
   return String(band).padStart(3, '0');
+}
+
+/** The customer a byValue entry stands for, from its sort key (`<band>#<customerId>`). */
+export function customerIdOfValueKey(gsi2sk: string): string {
+  return gsi2sk.slice(gsi2sk.indexOf('#') + 1);
 }
 
 const minuteMs = 60_000;

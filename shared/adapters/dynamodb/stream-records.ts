@@ -11,7 +11,7 @@ import {
 import { eventFromItem } from './event-store.js';
 
 const storedMeta = z.object({ shopId: z.string().min(1), receivedAt: z.string().min(1) });
-/** An event huitou emitted itself (tier_changed, segment_entered, segment_left). */
+/** An event huitou emitted itself (tier_changed, traits_changed, segment_entered, segment_left). */
 const emitted = (type: EmittedEventType) =>
   z.strictObject({
     id: z.string(),

@@ -1,7 +1,7 @@
 import { type LiveSegments, liveMembershipChange } from '../segments/live.js';
 import type { ShopSettings } from '../shops/shop.js';
 import { type AppliedEvents, notYetApplied, recordApplied } from './applied.js';
-import type { EmittedEvent, StoredEvent } from './events.js';
+import { announcedTraits, type EmittedEvent, type StoredEvent } from './events.js';
 import { derivedCustomerId, type IdentityKey, identityKey } from './identity.js';
 import {
   type ArchivedOrder,
@@ -146,8 +146,8 @@ export interface CommitPlan {
   memberships?: { joined: string[]; left: string[] };
   applied: AppliedEvents;
   /**
-   * Events huitou emits as part of this change (tier_changed, segment_entered, segment_left): the
-   * profile's outbox after it.
+   * Events huitou emits as part of this change (tier_changed, traits_changed, segment_entered,
+   * segment_left): the profile's outbox after it.
    */
   emitted: StoredEvent[];
   /** The outbox of the profile as it was read: written again before the profile, in case they were lost. */
@@ -188,6 +188,7 @@ export function decideChange(
   const result = applyEvents(profile, events, settings, known.archivedOrders);
   profile = result.profile;
   archivedOrders.push(...result.archivedOrders);
+  const traitsBefore = profile.traits;
   if (change.patchTraits) profile = { ...profile, traits: change.patchTraits(profile.traits) };
 
   const expectedVersion = survivor?.version ?? null;
@@ -212,6 +213,20 @@ export function decideChange(
       properties: { from: before, to: profile.tier },
     });
   }
+  const announced = announcedTraits.filter(
+    (t) => JSON.stringify(traitsBefore[t] ?? null) !== JSON.stringify(profile.traits[t] ?? null),
+  );
+  if (change.emit !== false && announced.length > 0)
+    emitted.push({
+      shopId,
+      // One per committed version, as tier_changed: a retried commit cannot emit it twice.
+      id: `traits_changed:${survivorId}:${(expectedVersion ?? 0) + 1}`,
+      type: 'traits_changed',
+      occurredAt: nowIso,
+      receivedAt: nowIso,
+      customerId: survivorId,
+      properties: { traits: announced },
+    });
   const newIdentities = [...identities].filter((i) => !survivor?.identities.includes(i));
   const merged = others.map((o) => ({
     customerId: o.profile.customerId,

@@ -79,11 +79,22 @@ export const tierChangedPropertiesSchema = z.strictObject({ from: z.string().nul
 /** A live segment the customer entered or left, by the id journeys' segment triggers name. */
 export const segmentMovePropertiesSchema = z.strictObject({ segment: text(128) });
 
+/**
+ * Traits whose change huitou announces with a `traits_changed` event: those that schedule something
+ * (a birthday's date pointer, on the customer's clock), so the change reaches journeys through the
+ * stream as events do. Other trait changes are read when something else happens.
+ */
+export const announcedTraits = ['birthday', 'timeZone'] as const;
+export const traitsChangedPropertiesSchema = z.strictObject({
+  traits: z.array(z.enum(announcedTraits)).min(1),
+});
+
 /** What huitou emits itself, by type: never counted as something the customer did. */
 export const emittedPropertySchemas = {
   tier_changed: tierChangedPropertiesSchema,
   segment_entered: segmentMovePropertiesSchema,
   segment_left: segmentMovePropertiesSchema,
+  traits_changed: traitsChangedPropertiesSchema,
 } as const;
 export type EmittedEventType = keyof typeof emittedPropertySchemas;
 export const emittedEventTypes = Object.keys(emittedPropertySchemas) as EmittedEventType[];

@@ -22,6 +22,8 @@ export interface Traits {
   email?: string;
   /** YYYY-MM-DD, or --MM-DD when the year is unknown. */
   birthday?: string;
+  /** The customer's IANA time zone, when the shop knows it: birthdays come at 09:00 on their clock. */
+  timeZone?: string;
   region?: string;
   tags?: string[];
   consent?: Partial<Record<Channel, Partial<Record<Purpose, boolean>>>>;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ValidationError } from '../errors.js';
 import type { ShopSettings } from '../shops/shop.js';
+import { isTimeZone } from '../time-zones.js';
 import { issuesOf } from '../validation.js';
 import { normalizeEmail, normalizePhone } from './identity.js';
 
@@ -14,6 +15,12 @@ export const traitsSchema = z.strictObject({
   birthday: z
     .string()
     .regex(/^(\d{4}|-)-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'YYYY-MM-DD, or --MM-DD without a year')
+    .optional(),
+  timeZone: z
+    .string()
+    .min(1)
+    .max(64)
+    .refine(isTimeZone, 'an IANA time zone, such as Asia/Shanghai')
     .optional(),
   region: z.string().min(1).max(64).optional(),
   tags: z.array(z.string().min(1).max(64)).max(100).optional(),

@@ -85,3 +85,8 @@ export function holidaysOn(calendar: HolidayCalendar, day: string): Holiday[] {
   const year = Number(day.slice(0, 4));
   return calendar.filter((h) => holidayDate(h, year) === day);
 }
+
+/** The calendar a shop's holiday journeys go by: its own, or the defaults. */
+export function calendarOf(shop: { holidays?: HolidayCalendar }): HolidayCalendar {
+  return shop.holidays ?? defaultHolidayCalendar;
+}

@@ -1,5 +1,5 @@
 import type { Traits } from '../customers/profile.js';
-import type { HolidayCalendar } from './calendar.js';
+import type { Holiday, HolidayCalendar } from './calendar.js';
 import { holidayDate } from './calendar.js';
 import type { EventMatch, JourneyDefinition, PropertyFilter, Trigger } from './definition.js';
 import { instantOf, isoDay, localOf, parseTimeOfDay } from './time.js';
@@ -119,14 +119,14 @@ function monthDayOf(date: { month: number; day: number }, year: number): { month
 
 /**
  * When a date trigger (birthday, first-order anniversary) next fires at or after `after`, at its
- * time of day on the customer's clock (the shop's when the customer's zone is unknown, or when the
- * trigger says so). Null when the customer has no such date.
+ * time of day on the customer's clock (the zone given, else the customer's `timeZone` trait; the
+ * shop's when the customer's zone is unknown, or when the trigger says so). Null when the customer has no such date.
  */
 export function nextDateTrigger(
   trigger: Extract<Trigger, { type: 'date' }>,
   customer: {
     customerId: string;
-    traits: Pick<Traits, 'birthday'>;
+    traits: Pick<Traits, 'birthday' | 'timeZone'>;
     firstOrderAt: string | null;
     timeZone?: string | null;
     shopTimeZone: string;
@@ -134,7 +134,9 @@ export function nextDateTrigger(
   after: Date,
 ): DueTrigger | null {
   const zone =
-    trigger.zone === 'customer' ? (customer.timeZone ?? customer.shopTimeZone) : customer.shopTimeZone;
+    trigger.zone === 'customer'
+      ? (customer.timeZone ?? customer.traits.timeZone ?? customer.shopTimeZone)
+      : customer.shopTimeZone;
   let date: { month: number; day: number };
   let fromYear = localOf(after, zone).year;
   if (trigger.date === 'birthday') {
@@ -145,7 +147,8 @@ export function nextDateTrigger(
     if (!customer.firstOrderAt) return null;
     // The order's day on the shop's clock, where the order was placed.
     const first = localOf(new Date(customer.firstOrderAt), customer.shopTimeZone);
-    date = first;
+    // Its month and day only: the year (and the hour) are the occurrence's.
+    date = { month: first.month, day: first.day };
     fromYear = Math.max(fromYear, first.year + 1);
   }
   const time = parseTimeOfDay(trigger.at);
@@ -168,6 +171,34 @@ export function nextDateTrigger(
   return null;
 }
 
+/** A holiday's occurrence in a year, at a time of day on the shop's clock; null when it has none that year. */
+function holidayOccurrence(
+  holiday: Holiday,
+  year: number,
+  time: { hour: number; minute: number },
+  shopTimeZone: string,
+): DueTrigger | null {
+  const day = holidayDate(holiday, year);
+  if (!day) return null;
+  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
+  const at = instantOf({ year: y, month: m, day: d, ...time }, shopTimeZone);
+  return {
+    at,
+    event: {
+      // One event per holiday and day: every delivery of it is the same input to a journey.
+      id: `holiday#${holiday.id}#${day}`,
+      type: 'holiday',
+      occurredAt: at.toISOString(),
+      properties: { holiday: holiday.id, name: holiday.name, on: day },
+    },
+  };
+}
+
+/** The holidays of the calendar the trigger names (all of them when it names none). */
+function holidaysOf(trigger: Extract<Trigger, { type: 'holiday' }>, calendar: HolidayCalendar): Holiday[] {
+  return calendar.filter((h) => !trigger.holidays || trigger.holidays.includes(h.id));
+}
+
 /** The next holiday of the trigger in the shop's calendar at or after `after`, at its time on the shop's clock. */
 export function nextHolidayTrigger(
   trigger: Extract<Trigger, { type: 'holiday' }>,
@@ -178,26 +209,35 @@ export function nextHolidayTrigger(
   const time = parseTimeOfDay(trigger.at);
   const fromYear = localOf(after, shopTimeZone).year;
   let best: DueTrigger | null = null;
-  for (const holiday of calendar) {
-    if (trigger.holidays && !trigger.holidays.includes(holiday.id)) continue;
+  for (const holiday of holidaysOf(trigger, calendar)) {
     for (let year = fromYear; year <= fromYear + 1; year++) {
-      const day = holidayDate(holiday, year);
-      if (!day) continue;
-      const [y, m, d] = day.split('-').map(Number) as [number, number, number];
-      const at = instantOf({ year: y, month: m, day: d, ...time }, shopTimeZone);
-      if (at.getTime() < after.getTime()) continue;
-      if (!best || at.getTime() < best.at.getTime())
-        best = {
-          at,
-          event: {
-            id: `holiday#${holiday.id}#${day}`,
-            type: 'holiday',
-            occurredAt: at.toISOString(),
-            properties: { holiday: holiday.id, name: holiday.name, on: day },
-          },
-        };
+      const next = holidayOccurrence(holiday, year, time, shopTimeZone);
+      if (!next || next.at.getTime() < after.getTime()) continue;
+      if (!best || next.at.getTime() < best.at.getTime()) best = next;
       break;
     }
   }
   return best;
+}
+
+/**
+ * The holidays of the trigger whose time came in (`after`, `through`], oldest first: what a tick at
+ * `through` starts when it looks back to `after`. Two holidays on one day are both there.
+ */
+export function holidayTriggersBetween(
+  trigger: Extract<Trigger, { type: 'holiday' }>,
+  calendar: HolidayCalendar,
+  shopTimeZone: string,
+  after: Date,
+  through: Date,
+): DueTrigger[] {
+  const time = parseTimeOfDay(trigger.at);
+  const [from, to] = [localOf(after, shopTimeZone).year, localOf(through, shopTimeZone).year];
+  const out: DueTrigger[] = [];
+  for (const holiday of holidaysOf(trigger, calendar))
+    for (let year = from; year <= to; year++) {
+      const t = holidayOccurrence(holiday, year, time, shopTimeZone);
+      if (t && t.at.getTime() > after.getTime() && t.at.getTime() <= through.getTime()) out.push(t);
+    }
+  return out.sort((a, b) => a.at.getTime() - b.at.getTime() || (a.event.id < b.event.id ? -1 : 1));
 }

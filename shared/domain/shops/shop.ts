@@ -1,4 +1,5 @@
 import { toMinorUnits } from '../customers/money.js';
+import type { HolidayCalendar } from '../journeys/calendar.js';
 import type { ShopSegmentSettings } from '../segments/engine.js';
 import type { AttributionWindow } from '../sending/attribution.js';
 
@@ -32,6 +33,8 @@ export interface ShopSettings {
    * suit: sale days, lifecycle multiples and floors, activity windows (see the segments README).
    */
   segments?: ShopSegmentOverrides;
+  /** The days holiday care is sent on (`PUT /v1/holidays`); defaultHolidayCalendar when not set. */
+  holidays?: HolidayCalendar;
 }
 
 export type ShopSegmentOverrides = Omit<ShopSegmentSettings, 'timeZone'>;

@@ -40,6 +40,7 @@ export function eventTypesOf(def: JourneyDefinition): string[] {
   const types = heardEventTypesOf(def);
   if (def.trigger.type === 'event') types.push(def.trigger.event);
   else if (def.trigger.type === 'segment') types.push(`segment_${def.trigger.on}`);
+  else if (def.trigger.type === 'holiday') types.push('holiday');
   return types;
 }
 

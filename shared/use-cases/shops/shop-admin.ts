@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ConflictError, NotFoundError, ValidationError } from '../../domain/errors.js';
+import { holidayCalendarSchema } from '../../domain/journeys/calendar.js';
 import { shopSegmentOverridesSchema } from '../../domain/segments/settings.js';
 import { issuesOf } from '../../domain/validation.js';
 import type { ApiKeyRecord, ShopStore } from '../../ports/shops/shop-store.js';
@@ -20,6 +21,8 @@ const newShopSchema = z.strictObject({
   currency: z.string().length(3).optional(),
   rateLimitPerSecond: z.number().int().positive().optional(),
   segments: shopSegmentOverridesSchema.optional(),
+  /** The shop's holiday calendar, where the defaults do not suit (PUT /v1/holidays changes it later). */
+  holidays: holidayCalendarSchema.optional(),
 });
 
 function slug(name: string): string {
