@@ -42,6 +42,7 @@ import { journeyRoutes } from './routes/journeys.js';
 import { predictionRoutes } from './routes/predictions.js';
 import { reportRoutes } from './routes/reports.js';
 import { segmentRoutes } from './routes/segments.js';
+import { settingsRoutes } from './routes/settings.js';
 import { templateRoutes } from './routes/templates.js';
 
 const { logger, metrics, tracer } = observability('api');
@@ -153,6 +154,7 @@ const routes: ApiRoute[] = [
   ...journeyRoutes(deps),
   ...campaignRoutes(deps),
   ...templateRoutes(deps),
+  ...settingsRoutes(deps),
   ...reportRoutes({
     sendRecords,
     sources: (shopId) =>

@@ -9,6 +9,7 @@ import { jsonOf, ref } from './openapi-parts.js';
 import { predictionPaths, predictionTags } from './openapi-predictions.js';
 import { reportPaths, reportSchemas, reportTags } from './openapi-reports.js';
 import { segmentPaths, segmentSchemas, segmentTags } from './openapi-segments.js';
+import { settingsPaths, settingsSchemas, settingsTags } from './openapi-settings.js';
 import { templatePaths, templateSchemas, templateTags } from './openapi-templates.js';
 
 const error = {
@@ -151,6 +152,7 @@ export function openApiDocument(): Record<string, unknown> {
       ...journeyTags,
       ...campaignTags,
       ...templateTags,
+      ...settingsTags,
     ],
     components: {
       securitySchemes: {
@@ -177,6 +179,7 @@ export function openApiDocument(): Record<string, unknown> {
         ...journeySchemas,
         ...campaignSchemas,
         ...templateSchemas,
+        ...settingsSchemas,
       },
       responses: {
         BadRequest: {
@@ -376,6 +379,7 @@ export function openApiDocument(): Record<string, unknown> {
       ...reportPaths,
       ...campaignPaths,
       ...templatePaths,
+      ...settingsPaths,
     },
   };
 }

@@ -1,4 +1,10 @@
 import { toMinorUnits } from '../customers/money.js';
+import {
+  type ContactPolicy,
+  type ContactPolicySettings,
+  defaultContactPolicy,
+} from '../journeys/contact-policy.js';
+import { type CouponRule, defaultCouponRules } from '../journeys/coupons.js';
 import type { ShopSegmentSettings } from '../segments/engine.js';
 import type { AttributionWindow } from '../sending/attribution.js';
 
@@ -32,6 +38,22 @@ export interface ShopSettings {
    * suit: sale days, lifecycle multiples and floors, activity windows (see the segments README).
    */
   segments?: ShopSegmentOverrides;
+  /** How often and when customers may be contacted; defaultContactPolicy when not set. */
+  contactPolicy?: ContactPolicySettings;
+  /** The coupon rules journeys and campaigns name by id; defaultCouponRules when not set. */
+  couponRules?: CouponRule[];
+}
+
+/** The settings a shop edits through the API, each stored as a whole under its own field. */
+export type EditableShopSettings = Pick<ShopSettings, 'contactPolicy' | 'couponRules'>;
+
+/** The contact policy journeys and campaigns apply for this shop, on its clock. */
+export function contactPolicyOf(shop: ShopSettings): ContactPolicy {
+  return { ...defaultContactPolicy(shop.timeZone), ...shop.contactPolicy, timeZone: shop.timeZone };
+}
+
+export function couponRulesOf(shop: ShopSettings): CouponRule[] {
+  return shop.couponRules ?? defaultCouponRules;
 }
 
 export type ShopSegmentOverrides = Omit<ShopSegmentSettings, 'timeZone'>;

@@ -1,12 +1,7 @@
 import { fromMinorUnits } from '../../domain/customers/money.js';
 import type { Profile, Traits } from '../../domain/customers/profile.js';
-import {
-  type ContactPolicy,
-  type DueMessage,
-  decide,
-  defaultContactPolicy,
-} from '../../domain/journeys/contact-policy.js';
-import { couponCode, defaultCouponRules } from '../../domain/journeys/coupons.js';
+import { type DueMessage, decide } from '../../domain/journeys/contact-policy.js';
+import { type CouponRule, couponCode } from '../../domain/journeys/coupons.js';
 import type { JourneyDefinition } from '../../domain/journeys/definition.js';
 import {
   type Advance,
@@ -21,7 +16,7 @@ import { activityLevel, customerInputOf, defaultActivity } from '../../domain/se
 import { isHeldOut, isInGlobalControl } from '../../domain/sending/holdout.js';
 import { type SendIntent, sendIdOf } from '../../domain/sending/send-identity.js';
 import type { SendRequest } from '../../domain/sending/send-request.js';
-import type { ShopSettings } from '../../domain/shops/shop.js';
+import { contactPolicyOf, couponRulesOf, type ShopSettings } from '../../domain/shops/shop.js';
 import type { ProfileStore } from '../../ports/customers/profile-store.js';
 import type { DueIndex, DuePointer } from '../../ports/journeys/due-index.js';
 import type {
@@ -56,8 +51,6 @@ export interface RuntimeDeps {
   /** Profiles are read for the customer view; traits are set through the customer change. */
   profiles: ProfileStore;
   clock: () => Date;
-  /** The shop's contact policy; the defaults when left out. */
-  policy?: (shop: ShopSettings) => ContactPolicy;
 }
 
 export type CustomerInput = { kind: 'event'; event: JourneyEvent } | { kind: 'pointer'; pointer: DuePointer };
@@ -148,32 +141,31 @@ function applyAdvance(
     at,
     ref: { kind: 'wake', instanceId: inst.instanceId },
   });
+  const rules = couponRulesOf(shop);
+  const couponOf = (rule: CouponRule, key: string) => ({
+    code: couponCode(secret, key, rule.prefix),
+    ruleId: rule.id,
+    validUntil: new Date(now.getTime() + rule.validDays * dayMs).toISOString(),
+  });
   for (const a of result.actions) {
     switch (a.type) {
       case 'send': {
         const sendId = sendIdOf(intentOf(shop.shopId, inst.customerId, a.idempotencyKey));
-        const rule = a.couponRule ? defaultCouponRules.find((r) => r.id === a.couponRule) : undefined;
+        const rule = a.couponRule ? rules.find((r) => r.id === a.couponRule) : undefined;
         record.outbox.push({
           sendId,
           action: a,
           notBefore: a.dueAt,
-          coupon: rule && {
-            code: couponCode(secret, sendId, rule.prefix),
-            ruleId: rule.id,
-            validUntil: new Date(now.getTime() + rule.validDays * dayMs).toISOString(),
-          },
+          coupon: rule && couponOf(rule, sendId),
+          // The shop removed the rule since this version was saved: no message without its code.
+          ...(a.couponRule && !rule && { withdrawn: `no-coupon-rule:${a.couponRule}` }),
         });
         break;
       }
       case 'issueCoupon': {
-        // A coupon step's code goes out with the instance's next send.
-        const rule = defaultCouponRules.find((r) => r.id === a.ruleId);
-        if (rule)
-          record.coupon = {
-            code: couponCode(secret, a.idempotencyKey, rule.prefix),
-            ruleId: rule.id,
-            validUntil: new Date(now.getTime() + rule.validDays * dayMs).toISOString(),
-          };
+        // A coupon step's code goes out with the instance's next send (none when the rule is gone).
+        const rule = rules.find((r) => r.id === a.ruleId);
+        if (rule) record.coupon = couponOf(rule, a.idempotencyKey);
         break;
       }
       case 'setTrait':
@@ -399,7 +391,7 @@ async function dispatch(
       candidates.push(p);
     }
   }
-  const policy = deps.policy?.(shop) ?? defaultContactPolicy(shop.timeZone);
+  const policy = contactPolicyOf(shop);
   const messages: DueMessage[] = [];
   for (const p of candidates) {
     const a = p.action;
@@ -437,6 +429,13 @@ async function dispatch(
     for (const d of decide(messages, contact, policy, now)) {
       const p = byId.get(d.messageId) as PendingSend;
       if (d.outcome === 'send') {
+        // A code held back by the policy is valid for its full days from when it goes out.
+        const rule = p.coupon && couponRulesOf(shop).find((r) => r.id === p.coupon?.ruleId);
+        if (p.coupon && rule)
+          p.coupon = {
+            ...p.coupon,
+            validUntil: new Date(now.getTime() + rule.validDays * dayMs).toISOString(),
+          };
         const request = requestOf(shop, customerId, p, now);
         if (d.merged.length > 0)
           request.data = {

@@ -158,6 +158,30 @@ describe('launching a campaign', () => {
     expect(deps.campaigns.allDeferrals()).toEqual([]);
   });
 
+  it('follows the shop’s own contact policy: two a week lets the customer emailed yesterday have this one now', async () => {
+    const { w, deps } = await world();
+    const twoAWeek = { messages: 2, days: 7 };
+    w.settings.contactPolicy = {
+      quietHours: { from: '21:00', to: '09:00' },
+      caps: { dormant: twoAWeek, warm: twoAWeek, active: twoAWeek },
+      marketingPerDay: 1,
+      mergeWindowMinutes: 60,
+      marketingConsent: 'opt-in',
+    };
+    const emailed = fitIds.find((id) => !isInGlobalControl('tea', id)) as string;
+    const yesterday = new Date(w.clock.now().getTime() - 86_400_000).toISOString();
+    await deps.contacts.record('tea', emailed, {
+      sendId: 'earlier',
+      at: yesterday,
+      channel: 'email',
+      purpose: 'marketing',
+    });
+    const answer = await createCampaign(deps, w.settings, { ...body, holdoutShare: 0 });
+    expect(answer.estimate.deferred).toEqual({});
+    await drain(deps);
+    expect(deps.sends.requests.filter((r) => r.intent.customerId === emailed && !r.withheld)).toHaveLength(1);
+  });
+
   it('runs a recurring campaign at each cron time, each run its own occurrence, and stops when cancelled', async () => {
     const { w, deps } = await world();
     const weekly = { ...body, schedule: { cron: '0 10 * * 2' } };
