@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { parseContactPolicySettings } from '../../../../../shared/domain/journeys/contact-policy.js';
 import { isHeldOut, isInGlobalControl } from '../../../../../shared/domain/sending/holdout.js';
 import { parseBody } from '../../../../../shared/http/responses.js';
 import {
@@ -161,13 +162,9 @@ describe('launching a campaign', () => {
   it('follows the shop’s own contact policy: two a week lets the customer emailed yesterday have this one now', async () => {
     const { w, deps } = await world();
     const twoAWeek = { messages: 2, days: 7 };
-    w.settings.contactPolicy = {
-      quietHours: { from: '21:00', to: '09:00' },
+    w.settings.contactPolicy = parseContactPolicySettings({
       caps: { dormant: twoAWeek, warm: twoAWeek, active: twoAWeek },
-      marketingPerDay: 1,
-      mergeWindowMinutes: 60,
-      marketingConsent: 'opt-in',
-    };
+    });
     const emailed = fitIds.find((id) => !isInGlobalControl('tea', id)) as string;
     const yesterday = new Date(w.clock.now().getTime() - 86_400_000).toISOString();
     await deps.contacts.record('tea', emailed, {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { parseContactPolicySettings } from '../../../../../shared/domain/journeys/contact-policy.js';
 import { defaultCouponRules } from '../../../../../shared/domain/journeys/coupons.js';
 import { journeysWorld, reachable } from './world.js';
 
@@ -20,18 +21,7 @@ async function cartLeft(at: string, setUp: (w: ReturnType<typeof journeysWorld>)
 describe('a shop’s own contact policy', () => {
   it('quiet hours from 23:00 to 08:00: a cart left at 22:00 is remembered at 08:00, not 09:00', async () => {
     const w = await cartLeft('2026-11-02T14:00:00.000Z', (w) => {
-      w.settings.contactPolicy = {
-        ...structuredClone(w.settings.contactPolicy ?? {}),
-        quietHours: { from: '23:00', to: '08:00' },
-        caps: {
-          dormant: { messages: 1, days: 30 },
-          warm: { messages: 1, days: 7 },
-          active: { messages: 2, days: 7 },
-        },
-        marketingPerDay: 1,
-        mergeWindowMinutes: 60,
-        marketingConsent: 'opt-in',
-      };
+      w.settings.contactPolicy = parseContactPolicySettings({ quietHours: { from: '23:00', to: '08:00' } });
     });
     await w.runUntil('2026-11-03T02:00:00.000Z');
     expect(w.takeLines()).toEqual(['2026-11-03T00:00 cart-reminder']);
@@ -39,17 +29,11 @@ describe('a shop’s own contact policy', () => {
 
   it('no quiet hours and a warm customer allowed a message a day: every reminder goes when due', async () => {
     const w = await cartLeft('2026-11-02T14:00:00.000Z', (w) => {
-      w.settings.contactPolicy = {
+      const daily = { messages: 7, days: 7 };
+      w.settings.contactPolicy = parseContactPolicySettings({
         quietHours: null,
-        caps: {
-          dormant: { messages: 1, days: 30 },
-          warm: { messages: 7, days: 7 },
-          active: { messages: 7, days: 7 },
-        },
-        marketingPerDay: 1,
-        mergeWindowMinutes: 60,
-        marketingConsent: 'opt-in',
-      };
+        caps: { warm: daily, active: daily },
+      });
     });
     await w.runUntil('2026-11-12T00:00:00.000Z');
     expect(w.takeLines()).toEqual([
