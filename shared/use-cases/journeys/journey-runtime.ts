@@ -45,7 +45,8 @@ export interface RuntimeDeps {
   /** The shop's enabled journeys, latest versions (from a short cache on the stream path). */
   enabled: (shopId: string) => Promise<JourneyDefinition[]>;
   instances: JourneyInstanceStore;
-  due: DueIndex;
+  /** Only writes: the tick reads the index (TickDeps), a dry run keeps its own in memory. */
+  due: Pick<DueIndex, 'add' | 'remove'>;
   sends: SendRequestQueue;
   contacts: ContactLog;
   /** Profiles are read for the customer view; traits are set through the customer change. */
@@ -461,6 +462,7 @@ async function dispatch(
       else if (d.outcome === 'drop') withhold(p, d.reason);
       else if (p.notBefore !== d.until) {
         p.notBefore = d.until;
+        p.heldBy = d.reason;
         touched.add(recordOf.get(p.sendId) as InstanceRecord);
         deferred.push({ shopId: shop.shopId, customerId, at: d.until, ref: { kind: 'dispatch' } });
       }

@@ -233,6 +233,6 @@ describe('launching a campaign', () => {
     expect(deps.sends.requests).toEqual([]);
     expect(deps.queue.tasks).toEqual([]);
     expect(await deps.campaigns.list('tea')).toEqual([]);
-    expect(() => parseBody(simulateSchema, { journey: { id: 'welcome' } })).toThrow(/journey/);
+    expect(() => parseBody(simulateSchema, { days: 3 })).toThrow(/campaign/);
   });
 });
