@@ -7,6 +7,7 @@ import type { CommitResult, ProfileStore } from '../../ports/customers/profile-s
 import type { DueIndex, DuePointer } from '../../ports/journeys/due-index.js';
 import type { InstanceRecord, JourneyInstanceStore } from '../../ports/journeys/instance-store.js';
 import type { JourneyHead, JourneyStore } from '../../ports/journeys/journey-store.js';
+import type { JourneyRateCounter } from '../../ports/journeys/rate-counter.js';
 import type { SendRequestQueue } from '../../ports/sending/send-queue.js';
 import type { ContactLog, QueuedContact } from '../../ports/sending/send-records.js';
 import { dueMinuteOf } from '../dynamodb/keys.js';
@@ -203,6 +204,17 @@ export class DryRunContacts implements ContactLog {
   }
 }
 
+export class DryRunRateCounter implements JourneyRateCounter {
+  private readonly counts = new Map<string, number>();
+
+  async claim(_shopId: string, journeyId: string, minute: string, counter: number): Promise<number> {
+    const key = `${journeyId}|${minute}|${counter}`;
+    const count = (this.counts.get(key) ?? 0) + 1;
+    this.counts.set(key, count);
+    return count;
+  }
+}
+
 /** A fresh set for one run. */
 export function dryRunStores(definition: JourneyDefinition) {
   return {
@@ -212,6 +224,7 @@ export function dryRunStores(definition: JourneyDefinition) {
     due: new DryRunDue(),
     sends: new DryRunSends(),
     contacts: new DryRunContacts(),
+    rates: new DryRunRateCounter(),
   };
 }
 export type DryRunStores = ReturnType<typeof dryRunStores>;

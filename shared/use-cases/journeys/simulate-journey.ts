@@ -12,6 +12,7 @@ import type { ProfileStore } from '../../ports/customers/profile-store.js';
 import type { DueIndex, DuePointer } from '../../ports/journeys/due-index.js';
 import type { InstanceRecord, JourneyInstanceStore } from '../../ports/journeys/instance-store.js';
 import type { JourneyStore } from '../../ports/journeys/journey-store.js';
+import type { JourneyRateCounter } from '../../ports/journeys/rate-counter.js';
 import type { SendRequestQueue } from '../../ports/sending/send-queue.js';
 import type { ContactLog } from '../../ports/sending/send-records.js';
 import { applyNewEvents } from '../customers/apply-events.js';
@@ -58,6 +59,7 @@ export interface DryRunWorld {
   due: Pick<DueIndex, 'add' | 'remove'> & { nextDue(): Date | null; takeDue(minute: Date): DuePointer[] };
   sends: SendRequestQueue & { take(): SendRequest[] };
   contacts: ContactLog;
+  rates: JourneyRateCounter;
 }
 
 export interface SimulateJourneyDeps {

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { playbook } from '../../../shared/domain/journeys/playbooks.js';
 import { isHeldOut, isInGlobalControl } from '../../../shared/domain/sending/holdout.js';
-import { call, newShop, type Shop } from '../../support/api.js';
+import { advance, call, newShop, type Shop, settle } from '../../support/api.js';
 import { queuedSendRequests } from '../../support/send-queue.js';
 
 /**
@@ -120,5 +120,42 @@ describe('a journey’s dry run', () => {
     });
     expect(bad.status).toBe(400);
     expect(bad.body.issues).toEqual([expect.objectContaining({ path: 'journey.steps' })]);
+  });
+});
+
+describe('a journey’s rate limit', () => {
+  it('queues one a minute at 1/60 a second, the others in line in the minutes after', async () => {
+    const journey = {
+      id: 'thanks',
+      name: 'Thanks for signing up',
+      trigger: { type: 'event', event: 'signed_up' },
+      steps: [{ id: 'hello', type: 'send', channel: 'email', template: 'thanks', purpose: 'transactional' }],
+      rateLimit: { messagesPerSecond: 1 / 60 },
+    };
+    expect((await call(shop, 'POST', '/v1/journeys', journey)).status).toBe(201);
+    expect((await call(shop, 'POST', '/v1/journeys/thanks/enable')).status).toBe(200);
+    const people = ['r-1', 'r-2', 'r-3'];
+    for (const id of people) await call(shop, 'PUT', `/v1/customers/${id}`, { email: `${id}@example.com` });
+    const at = (await call(null, 'GET', '/v1/health')).body.time as string;
+    const posted = await call(shop, 'POST', '/v1/events', {
+      events: people.map((id) => ({
+        id: `s-${id}`,
+        type: 'signed_up',
+        occurredAt: at,
+        customerId: id,
+        properties: {},
+      })),
+    });
+    expect(posted.status).toBe(202);
+    await settle();
+    const thanks = () => queuedSendRequests(shop.shopId).filter((r) => r.templateId === 'thanks');
+    expect(thanks()).toHaveLength(1);
+    await advance('1m');
+    expect(thanks()).toHaveLength(2);
+    await advance('1m');
+    expect(thanks()).toHaveLength(3);
+    expect(new Set(thanks().map((r) => r.intent.customerId))).toEqual(new Set(people));
+    const minutes = thanks().map((r) => r.requestedAt.slice(0, 16));
+    expect(new Set(minutes).size).toBe(3);
   });
 });
