@@ -39,7 +39,9 @@ export const campaignSchemas = {
     description:
       'A campaign. Money in currency units. `channels` in order of preference: each customer gets one ' +
       'message, on the first channel that reaches them. `templateId` defaults by offer type ' +
-      '(free_shipping: campaign-free-shipping). `holdoutShare` defaults to 0.1.',
+      '(free_shipping: campaign-free-shipping). `holdoutShare` defaults to 0.1. A coupon offer’s `rule` ' +
+      'may also be the id of one of the shop’s coupon rules (GET /v1/settings/coupon-rules): the rule is ' +
+      'written into the campaign as it is then.',
   },
   Campaign: {
     type: 'object',

@@ -175,6 +175,26 @@ export function redeem(
   };
 }
 
+/**
+ * A campaign body whose coupon offer names one of the shop's rules by id (`{type: 'coupon', rule:
+ * 'from-100-3-off'}`) gets that rule written in, so the campaign keeps the rule as it was when it
+ * was saved; a rule given whole, and every other body, pass as they are.
+ */
+export function withShopCouponRule(body: unknown, rules: readonly CouponRule[]): unknown {
+  if (typeof body !== 'object' || body === null) return body;
+  const offer = (body as { offer?: unknown }).offer as { type?: unknown; rule?: unknown } | undefined;
+  if (offer?.type !== 'coupon' || typeof offer.rule !== 'string') return body;
+  const rule = rules.find((r) => r.id === offer.rule);
+  if (!rule)
+    throw new ValidationError([
+      {
+        path: 'offer.rule',
+        message: `no coupon rule ${offer.rule} in this shop (GET /v1/settings/coupon-rules)`,
+      },
+    ]);
+  return { ...body, offer: { ...offer, rule } };
+}
+
 /** A step that names a coupon rule: a send carrying a code, or a coupon step. */
 type CouponStep = { type: string; coupon?: string | undefined; rule?: string | undefined };
 

@@ -9,8 +9,9 @@ import {
   type TreatmentCounts,
 } from '../../domain/campaigns/treatment.js';
 import { ValidationError } from '../../domain/errors.js';
+import { withShopCouponRule } from '../../domain/journeys/coupons.js';
 import { dayMs } from '../../domain/segments/features.js';
-import type { ShopSettings } from '../../domain/shops/shop.js';
+import { couponRulesOf, type ShopSettings } from '../../domain/shops/shop.js';
 import type { CampaignStore } from '../../ports/campaigns/campaign-store.js';
 import { audiencePage } from './audience.js';
 import { customersOf, pageSize, type ReadDeps, runOf } from './run-campaign.js';
@@ -77,7 +78,13 @@ export async function simulateCampaign(
   } else {
     try {
       campaign = {
-        ...campaignOf(shop.shopId, 'draft', parseCampaignInput(request.campaign), now, null),
+        ...campaignOf(
+          shop.shopId,
+          'draft',
+          parseCampaignInput(withShopCouponRule(request.campaign, couponRulesOf(shop))),
+          now,
+          null,
+        ),
         version: 0,
       };
     } catch (error) {
