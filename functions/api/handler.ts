@@ -43,6 +43,7 @@ import { predictionRoutes } from './routes/predictions.js';
 import { reportRoutes } from './routes/reports.js';
 import { segmentRoutes } from './routes/segments.js';
 import { sendingSettingsRoutes } from './routes/sending-settings.js';
+import { settingsRoutes } from './routes/settings.js';
 import { templateRoutes } from './routes/templates.js';
 
 const { logger, metrics, tracer } = observability('api');
@@ -155,6 +156,7 @@ const routes: ApiRoute[] = [
   ...campaignRoutes(deps),
   ...templateRoutes(deps),
   ...sendingSettingsRoutes(deps),
+  ...settingsRoutes(deps),
   ...reportRoutes({
     sendRecords,
     sources: (shopId) =>

@@ -1,5 +1,6 @@
 import { campaignInputSchema } from '../domain/campaigns/campaign.js';
 import { simulateSchema } from '../use-cases/campaigns/simulate.js';
+import { journeySimulationSchema } from '../use-cases/journeys/simulate-journey.js';
 import { errorResponses, jsonOf, ref } from './openapi-parts.js';
 import { jsonSchemaOf } from './openapi-segments.js';
 
@@ -38,7 +39,9 @@ export const campaignSchemas = {
     description:
       'A campaign. Money in currency units. `channels` in order of preference: each customer gets one ' +
       'message, on the first channel that reaches them. `templateId` defaults by offer type ' +
-      '(free_shipping: campaign-free-shipping). `holdoutShare` defaults to 0.1.',
+      '(free_shipping: campaign-free-shipping). `holdoutShare` defaults to 0.1. A coupon offer’s `rule` ' +
+      'may also be the id of one of the shop’s coupon rules (GET /v1/settings/coupon-rules): the rule is ' +
+      'written into the campaign as it is then.',
   },
   Campaign: {
     type: 'object',
@@ -109,6 +112,91 @@ const idParameter = {
 };
 const notFound = {
   '404': { description: 'No such campaign in this shop', content: jsonOf(ref('schemas', 'Error')) },
+};
+
+const campaignSimulation = {
+  type: 'object',
+  required: ['from', 'to', 'campaignId', 'runs', 'messages'],
+  properties: {
+    from: { type: 'string', format: 'date-time' },
+    to: { type: 'string', format: 'date-time' },
+    campaignId: { type: 'string' },
+    runs: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['at', ...Object.keys(treatmentCounts)],
+        properties: { at: { type: 'string', format: 'date-time' }, ...treatmentCounts },
+      },
+    },
+    messages: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['customerId', 'runAt', 'at', 'outcome', 'channel', 'templateId'],
+        properties: {
+          customerId: { type: 'string' },
+          runAt: { type: 'string', format: 'date-time' },
+          at: { type: 'string', format: 'date-time' },
+          outcome: { type: 'string', enum: ['send', 'withheld', 'deferred-past-window'] },
+          channel: { type: 'string' },
+          templateId: { type: 'string' },
+          reason: { type: 'string' },
+          deferred: { type: 'array', items: { type: 'object' } },
+          data: { type: 'object' },
+        },
+      },
+    },
+  },
+};
+
+const journeySimulation = {
+  type: 'object',
+  required: ['from', 'to', 'journeyId', 'version', 'counts', 'messages', 'pending', 'instances'],
+  properties: {
+    from: { type: 'string', format: 'date-time' },
+    to: { type: 'string', format: 'date-time' },
+    journeyId: { type: 'string' },
+    version: { type: 'integer' },
+    counts: counts(
+      'Messages by outcome: send, and withheld:<reason> (held-out, activity-cap-past-expiry, merged, …)',
+    ),
+    messages: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['customerId', 'at', 'outcome', 'step', 'channel', 'templateId', 'sendId'],
+        properties: {
+          customerId: { type: 'string' },
+          at: { type: 'string', format: 'date-time', description: 'When it was queued or withheld' },
+          outcome: { type: 'string', enum: ['send', 'withheld'] },
+          reason: { type: 'string' },
+          step: { type: 'string' },
+          channel: { type: 'string' },
+          templateId: { type: 'string' },
+          sendId: { type: 'string' },
+          dueAt: { type: 'string', format: 'date-time', description: 'When the step made it' },
+          held: {
+            type: 'array',
+            description:
+              'Each time the contact policy held it back: quiet-hours, activity-cap, daily-limit, not-due',
+            items: {
+              type: 'object',
+              required: ['reason', 'until'],
+              properties: { reason: { type: 'string' }, until: { type: 'string', format: 'date-time' } },
+            },
+          },
+          data: { type: 'object' },
+        },
+      },
+    },
+    pending: { type: 'array', description: 'Still owed when the window ends', items: { type: 'object' } },
+    instances: {
+      type: 'array',
+      description: 'Each customer’s instances at the end',
+      items: { type: 'object' },
+    },
+  },
 };
 
 export const campaignPaths = {
@@ -214,52 +302,28 @@ export const campaignPaths = {
   '/v1/simulate': {
     post: {
       operationId: 'simulate',
-      summary: 'Dry run: who would get what and when over the next days, without sending',
+      summary:
+        'Dry run of a campaign or a journey: who would get what and when over the next days, without sending',
       description:
         'For `{campaign: id}` or `{campaign: {draft}}`: every run within `days` played as the worker plays ' +
         'it (holdout, product role, contact policy with caps, quiet hours and one a day), a deferred ' +
-        'message decided again when its slot opens. Nothing is written or queued. `{journey}` is not ' +
-        'simulated here yet (400).',
-      tags: ['campaigns'],
-      requestBody: { required: true, content: jsonOf(jsonSchemaOf(simulateSchema)) },
+        'message decided again when its slot opens. For `{journey: id}` or `{journey: {draft definition}}` ' +
+        'with `customers` and `events` to feed: the real journey runtime (interpreter, holdouts, the ' +
+        'shop’s contact policy with caps, quiet hours and merging, its coupon rules) on stores in memory ' +
+        'and a clock from `from` (now when left out) to `days` later; a fixed `from` makes the answer ' +
+        'repeatable, for a shop’s own CI. The journey runs alone (other journeys’ messages are not ' +
+        'played) and coupon codes shown are not valid. Nothing is written or queued.',
+      tags: ['campaigns', 'journeys'],
+      requestBody: {
+        required: true,
+        content: jsonOf({ oneOf: [jsonSchemaOf(simulateSchema), jsonSchemaOf(journeySimulationSchema)] }),
+      },
       responses: {
         '200': {
-          description: 'Per run counts and the first `limit` messages',
-          content: jsonOf({
-            type: 'object',
-            required: ['from', 'to', 'campaignId', 'runs', 'messages'],
-            properties: {
-              from: { type: 'string', format: 'date-time' },
-              to: { type: 'string', format: 'date-time' },
-              campaignId: { type: 'string' },
-              runs: {
-                type: 'array',
-                items: {
-                  type: 'object',
-                  required: ['at', ...Object.keys(treatmentCounts)],
-                  properties: { at: { type: 'string', format: 'date-time' }, ...treatmentCounts },
-                },
-              },
-              messages: {
-                type: 'array',
-                items: {
-                  type: 'object',
-                  required: ['customerId', 'runAt', 'at', 'outcome', 'channel', 'templateId'],
-                  properties: {
-                    customerId: { type: 'string' },
-                    runAt: { type: 'string', format: 'date-time' },
-                    at: { type: 'string', format: 'date-time' },
-                    outcome: { type: 'string', enum: ['send', 'withheld', 'deferred-past-window'] },
-                    channel: { type: 'string' },
-                    templateId: { type: 'string' },
-                    reason: { type: 'string' },
-                    deferred: { type: 'array', items: { type: 'object' } },
-                    data: { type: 'object' },
-                  },
-                },
-              },
-            },
-          }),
+          description:
+            'A campaign: per run counts and the first `limit` messages. A journey: counts by outcome, ' +
+            'the first `limit` messages with what held each back, what is still owed at the end, the instances.',
+          content: jsonOf({ oneOf: [campaignSimulation, journeySimulation] }),
         },
         ...errorResponses(400, 401, 413, 429),
       },

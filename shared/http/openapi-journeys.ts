@@ -18,8 +18,10 @@ export const journeySchemas = {
       definition: {
         type: 'object',
         description:
-          'The latest version: id, version, name, trigger, instanceKey, entry, steps, exit, reentry ' +
-          '(shared/domain/journeys/definition.ts). Running instances keep the version they started on.',
+          'The latest version: id, version, name, trigger, instanceKey, entry, steps, exit, reentry, ' +
+          'rateLimit (shared/domain/journeys/definition.ts). Running instances keep the version they ' +
+          'started on. `rateLimit.messagesPerSecond`: the journey queues at most 60 × that in any clock ' +
+          'minute; the rest wait for the next minutes in line (held as `rate-limit`).',
       },
       updatedAt: { type: ['string', 'null'], format: 'date-time' },
     },

@@ -10,6 +10,7 @@ import { predictionPaths, predictionTags } from './openapi-predictions.js';
 import { reportPaths, reportSchemas, reportTags } from './openapi-reports.js';
 import { segmentPaths, segmentSchemas, segmentTags } from './openapi-segments.js';
 import { sendingPaths, sendingTags } from './openapi-sending.js';
+import { settingsPaths, settingsSchemas, settingsTags } from './openapi-settings.js';
 import { templatePaths, templateSchemas, templateTags } from './openapi-templates.js';
 
 const error = {
@@ -153,6 +154,7 @@ export function openApiDocument(): Record<string, unknown> {
       ...campaignTags,
       ...templateTags,
       ...sendingTags,
+      ...settingsTags,
     ],
     components: {
       securitySchemes: {
@@ -179,6 +181,7 @@ export function openApiDocument(): Record<string, unknown> {
         ...journeySchemas,
         ...campaignSchemas,
         ...templateSchemas,
+        ...settingsSchemas,
       },
       responses: {
         BadRequest: {
@@ -379,6 +382,7 @@ export function openApiDocument(): Record<string, unknown> {
       ...campaignPaths,
       ...templatePaths,
       ...sendingPaths,
+      ...settingsPaths,
     },
   };
 }

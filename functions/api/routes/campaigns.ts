@@ -1,6 +1,8 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { z } from 'zod';
 import { campaignDeps } from '../../../shared/adapters/dynamodb/campaign-deps.js';
+import { DynamoJourneyStore } from '../../../shared/adapters/dynamodb/journey-store.js';
+import { dryRunStores } from '../../../shared/adapters/memory/dry-run-stores.js';
 import { loadConfig } from '../../../shared/config.js';
 import { json, jsonBody, parseBody } from '../../../shared/http/responses.js';
 import {
@@ -12,15 +14,24 @@ import {
   updateCampaign,
 } from '../../../shared/use-cases/campaigns/campaigns.js';
 import { simulateCampaign, simulateSchema } from '../../../shared/use-cases/campaigns/simulate.js';
+import {
+  journeySimulationSchema,
+  simulateJourney,
+} from '../../../shared/use-cases/journeys/simulate-journey.js';
 import type { ApiDeps, ApiRoute } from '../context.js';
 
 const idempotencyKeySchema = z.string().min(1).max(200).optional();
 
-/** Campaigns (store activities) and the dry run. */
+/** Campaigns (store activities) and the dry run (of a campaign or a journey). */
 export function campaignRoutes(deps: ApiDeps): ApiRoute[] {
   const queueUrl = loadConfig().CAMPAIGN_QUEUE_URL;
   if (!queueUrl) throw new Error('CAMPAIGN_QUEUE_URL is required');
   const campaigns = campaignDeps(deps.doc, deps.tableName, new SQSClient({}), queueUrl, deps.clock);
+  const dryRuns = {
+    journeys: new DynamoJourneyStore(deps.doc, deps.tableName),
+    world: dryRunStores,
+    clock: deps.clock,
+  };
   return [
     {
       method: 'POST',
@@ -60,8 +71,13 @@ export function campaignRoutes(deps: ApiDeps): ApiRoute[] {
     {
       method: 'POST',
       path: '/v1/simulate',
-      run: async ({ shop, event }) =>
-        json(200, await simulateCampaign(campaigns, shop, parseBody(simulateSchema, jsonBody(event)))),
+      run: async ({ shop, event }) => {
+        const body = jsonBody(event);
+        // A body naming a journey is a journey's dry run; anything else is a campaign's.
+        if (body !== null && typeof body === 'object' && 'journey' in body)
+          return json(200, await simulateJourney(dryRuns, shop, parseBody(journeySimulationSchema, body)));
+        return json(200, await simulateCampaign(campaigns, shop, parseBody(simulateSchema, body)));
+      },
     },
   ];
 }

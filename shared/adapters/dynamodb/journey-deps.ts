@@ -6,6 +6,7 @@ import { enabledJourneysCache } from '../cache/journey-cache.js';
 import { SqsSendRequestQueue } from '../sqs/send-request-queue.js';
 import { DynamoContactHistory } from './contact-history.js';
 import { DynamoDueIndex } from './due-step-store.js';
+import { DynamoJourneyRateCounter } from './journey-rate-counter.js';
 import { DynamoJourneyInstanceStore, DynamoJourneyStore } from './journey-store.js';
 import { DynamoProfileStore } from './profile-store.js';
 
@@ -28,6 +29,7 @@ export function journeyRuntimeDeps(options: {
     due: new DynamoDueIndex(doc, tableName),
     sends: new SqsSendRequestQueue(options.sqs, options.sendQueueUrl),
     contacts: new DynamoContactHistory(doc, tableName),
+    rates: new DynamoJourneyRateCounter(doc, tableName),
     profiles: new DynamoProfileStore(doc, tableName, clock),
     clock,
     shopSettings: options.shopSettings,

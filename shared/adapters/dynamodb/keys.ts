@@ -65,6 +65,11 @@ export const keys = {
   apiKey: (hash: string) => ({ pk: `APIKEY#${hash}`, sk: 'APIKEY' }),
   apiKeyListing: (shopId: string) => `SHOP#${shopId}#APIKEYS`,
   rate: (shopId: string, epochSecond: number) => ({ pk: `SHOP#${shopId}#RATE#${epochSecond}`, sk: 'RATE' }),
+  /** A journey's sends in one clock minute on one of its counters (its rate limit). */
+  journeyRate: (shopId: string, journeyId: string, minute: string, counter: number) => ({
+    pk: `SHOP#${shopId}#JRATE#${journeyId}#${minute}#${counter}`,
+    sk: 'JRATE',
+  }),
   customer: (shopId: string, customerId: string) => ({ pk: customerPk(shopId, customerId), sk: customerSk }),
   identity: (shopId: string, identity: string) => ({ pk: identityPk(shopId, identity), sk: 'IDENTITY' }),
   event: (shopId: string, owner: EventOwner, occurredAt: string, eventId: string) => ({

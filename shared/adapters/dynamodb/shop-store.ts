@@ -1,7 +1,7 @@
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { ShopSettings } from '../../domain/shops/shop.js';
+import type { EditableShopSettings, ShopSettings } from '../../domain/shops/shop.js';
 import type { ApiKeyRecord, ShopStore } from '../../ports/shops/shop-store.js';
-import { conditionally, queryAll } from './batch.js';
+import { conditionally, isConditionFailure, queryAll } from './batch.js';
 import { keys } from './keys.js';
 
 export class DynamoShopStore implements ShopStore {
@@ -37,6 +37,28 @@ export class DynamoShopStore implements ShopStore {
       ExpressionAttributeValues: { ':pk': keys.shopListing() },
     });
     return items.map((i) => i.settings as ShopSettings);
+  }
+
+  async updateSettings(shopId: string, fields: EditableShopSettings): Promise<ShopSettings | null> {
+    const set = Object.entries(fields).filter(([, value]) => value !== undefined);
+    if (set.length === 0) return this.getShop(shopId);
+    try {
+      const out = await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.shop(shopId),
+          UpdateExpression: `SET ${set.map((_, i) => `settings.#f${i} = :v${i}`).join(', ')}`,
+          ConditionExpression: 'attribute_exists(settings)',
+          ExpressionAttributeNames: Object.fromEntries(set.map(([field], i) => [`#f${i}`, field])),
+          ExpressionAttributeValues: Object.fromEntries(set.map(([, value], i) => [`:v${i}`, value])),
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return out.Attributes?.settings as ShopSettings;
+    } catch (error) {
+      if (isConditionFailure(error)) return null;
+      throw error;
+    }
   }
 
   async putApiKey(key: ApiKeyRecord): Promise<void> {

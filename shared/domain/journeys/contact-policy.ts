@@ -1,5 +1,8 @@
+import { z } from 'zod';
 import type { Channel, Traits } from '../customers/profile.js';
+import { ValidationError } from '../errors.js';
 import type { ActivityLevel } from '../segments/features.js';
+import { issuesOf } from '../validation.js';
 import {
   addDays,
   dayMs,
@@ -72,6 +75,53 @@ export function defaultContactPolicy(timeZone: string): ContactPolicy {
     mergeWindowMinutes: 60,
     marketingConsent: 'opt-in',
   };
+}
+
+/**
+ * Cap windows reach back at most this many days: the contact history (journeys and campaigns) is
+ * read, and kept, over 31 days (campaigns/treatment.ts historyDays).
+ */
+export const longestCapDays = 31;
+
+/** What a shop sets of its policy; the zone is the shop's own (ShopSettings.timeZone). */
+export type ContactPolicySettings = Omit<ContactPolicy, 'timeZone'>;
+
+const defaults = defaultContactPolicy('UTC');
+const timeOfDay = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time of day, HH:MM (00:00–23:59)');
+const cap = z.strictObject({
+  messages: z.number().int().min(1).max(100),
+  days: z.number().int().min(1).max(longestCapDays),
+});
+
+/**
+ * The policy a shop sends: every field may be left out and then has the default's value, so `{}`
+ * is the default policy and a shop writes down only what it changes.
+ */
+export const contactPolicySettingsSchema = z.strictObject({
+  quietHours: z
+    .strictObject({ from: timeOfDay, to: timeOfDay })
+    .refine((q) => q.from !== q.to, {
+      message: 'from and to must differ (null: no quiet hours)',
+      path: ['to'],
+    })
+    .nullable()
+    .default(defaults.quietHours),
+  caps: z
+    .strictObject({
+      dormant: cap.default(defaults.caps.dormant),
+      warm: cap.default(defaults.caps.warm),
+      active: cap.default(defaults.caps.active),
+    })
+    .default(defaults.caps),
+  marketingPerDay: z.number().int().min(1).max(24).default(defaults.marketingPerDay),
+  mergeWindowMinutes: z.number().int().min(0).max(1440).default(defaults.mergeWindowMinutes),
+  marketingConsent: z.enum(['opt-in', 'opt-out']).default(defaults.marketingConsent),
+});
+
+export function parseContactPolicySettings(input: unknown): ContactPolicySettings {
+  const parsed = contactPolicySettingsSchema.safeParse(input);
+  if (!parsed.success) throw new ValidationError(issuesOf(parsed.error));
+  return parsed.data;
 }
 
 type Slot = 'quiet-hours' | 'activity-cap' | 'daily-limit';

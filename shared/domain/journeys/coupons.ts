@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { z } from 'zod';
 import { toMinorUnits } from '../customers/money.js';
-import { ValidationError } from '../errors.js';
+import { type FieldIssue, ValidationError } from '../errors.js';
 import { issuesOf } from '../validation.js';
 
 /**
@@ -41,7 +41,26 @@ export function parseCouponRule(input: unknown): CouponRule {
   return parsed.data;
 }
 
-/** The rules the playbooks name; a shop edits or replaces them. */
+/** A shop's whole set of rules: ids unique, so journeys and campaigns name a rule by its id. */
+export const couponRulesSchema = z
+  .array(couponRuleSchema)
+  .max(50)
+  .superRefine((rules, ctx) => {
+    const seen = new Set<string>();
+    rules.forEach((r, i) => {
+      if (seen.has(r.id))
+        ctx.addIssue({ code: 'custom', path: [i, 'id'], message: `duplicate rule ${r.id}` });
+      seen.add(r.id);
+    });
+  });
+
+export function parseCouponRules(input: unknown): CouponRule[] {
+  const parsed = couponRulesSchema.safeParse(input);
+  if (!parsed.success) throw new ValidationError(issuesOf(parsed.error));
+  return parsed.data;
+}
+
+/** The rules the playbooks name, for a shop that has not set its own. */
 export const defaultCouponRules: CouponRule[] = [
   { id: 'from-100-3-off', offer: { type: 'amountOff', minOrder: 100, off: 3 }, validDays: 14, prefix: '' },
   { id: 'from-150-5-off', offer: { type: 'amountOff', minOrder: 150, off: 5 }, validDays: 14, prefix: '' },
@@ -154,4 +173,57 @@ export function redeem(
     discount: rule.offer.type === 'amountOff' ? rule.offer.off : 0,
     freeShipping: rule.offer.type === 'freeShipping',
   };
+}
+
+/**
+ * A campaign body whose coupon offer names one of the shop's rules by id (`{type: 'coupon', rule:
+ * 'from-100-3-off'}`) gets that rule written in, so the campaign keeps the rule as it was when it
+ * was saved; a rule given whole, and every other body, pass as they are.
+ */
+export function withShopCouponRule(body: unknown, rules: readonly CouponRule[]): unknown {
+  if (typeof body !== 'object' || body === null) return body;
+  const offer = (body as { offer?: unknown }).offer as { type?: unknown; rule?: unknown } | undefined;
+  if (offer?.type !== 'coupon' || typeof offer.rule !== 'string') return body;
+  const rule = rules.find((r) => r.id === offer.rule);
+  if (!rule)
+    throw new ValidationError([
+      {
+        path: 'offer.rule',
+        message: `no coupon rule ${offer.rule} in this shop (GET /v1/settings/coupon-rules)`,
+      },
+    ]);
+  return { ...body, offer: { ...offer, rule } };
+}
+
+/** A step that names a coupon rule: a send carrying a code, or a coupon step. */
+type CouponStep = { type: string; coupon?: string | undefined; rule?: string | undefined };
+
+/** The coupon rules a journey's steps name, with the field that names each. */
+export function couponRulesNamed(
+  steps: readonly CouponStep[],
+  prefix = 'steps',
+): Array<{ ruleId: string; path: string }> {
+  return steps.flatMap((s, i) => {
+    const field = s.type === 'send' ? 'coupon' : s.type === 'coupon' ? 'rule' : null;
+    const ruleId = field && s[field];
+    return ruleId ? [{ ruleId, path: `${prefix}.${i}.${field}` }] : [];
+  });
+}
+
+/**
+ * The coupon rules a journey's steps name that the shop does not have, by field path, so a journey
+ * is not saved or turned on promising a coupon nobody can issue.
+ */
+export function missingCouponRules(
+  steps: readonly CouponStep[],
+  rules: readonly CouponRule[],
+  prefix = 'steps',
+): FieldIssue[] {
+  const known = new Set(rules.map((r) => r.id));
+  return couponRulesNamed(steps, prefix)
+    .filter((n) => !known.has(n.ruleId))
+    .map((n) => ({
+      path: n.path,
+      message: `no coupon rule ${n.ruleId} in this shop (GET /v1/settings/coupon-rules)`,
+    }));
 }

@@ -1,5 +1,11 @@
 import { toMinorUnits } from '../customers/money.js';
 import type { HolidayCalendar } from '../journeys/calendar.js';
+import {
+  type ContactPolicy,
+  type ContactPolicySettings,
+  defaultContactPolicy,
+} from '../journeys/contact-policy.js';
+import { type CouponRule, defaultCouponRules } from '../journeys/coupons.js';
 import type { ShopSegmentSettings } from '../segments/engine.js';
 import type { AttributionWindow } from '../sending/attribution.js';
 
@@ -35,6 +41,22 @@ export interface ShopSettings {
   segments?: ShopSegmentOverrides;
   /** The days holiday care is sent on (`PUT /v1/holidays`); defaultHolidayCalendar when not set. */
   holidays?: HolidayCalendar;
+  /** How often and when customers may be contacted; defaultContactPolicy when not set. */
+  contactPolicy?: ContactPolicySettings;
+  /** The coupon rules journeys and campaigns name by id; defaultCouponRules when not set. */
+  couponRules?: CouponRule[];
+}
+
+/** The settings a shop edits through the API, each stored as a whole under its own field. */
+export type EditableShopSettings = Pick<ShopSettings, 'contactPolicy' | 'couponRules' | 'holidays'>;
+
+/** The contact policy journeys and campaigns apply for this shop, on its clock. */
+export function contactPolicyOf(shop: ShopSettings): ContactPolicy {
+  return { ...defaultContactPolicy(shop.timeZone), ...shop.contactPolicy, timeZone: shop.timeZone };
+}
+
+export function couponRulesOf(shop: ShopSettings): CouponRule[] {
+  return shop.couponRules ?? defaultCouponRules;
 }
 
 export type ShopSegmentOverrides = Omit<ShopSegmentSettings, 'timeZone'>;

@@ -6,6 +6,8 @@ export interface PendingSend {
   action: SendAction;
   /** Deferred by the contact policy until this slot; the send's dueAt before any deferral. */
   notBefore: string;
+  /** Why the contact policy last deferred it (quiet-hours, activity-cap, daily-limit, not-due). */
+  heldBy?: string | undefined;
   /** The coupon code it carries, issued when the send was decided. */
   coupon?: IssuedCode | undefined;
   /** Set when the instance ended before the send went: recorded as withheld with this reason. */

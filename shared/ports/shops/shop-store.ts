@@ -1,4 +1,4 @@
-import type { ShopSettings } from '../../domain/shops/shop.js';
+import type { EditableShopSettings, ShopSettings } from '../../domain/shops/shop.js';
 
 export interface ApiKeyRecord {
   shopId: string;
@@ -14,6 +14,11 @@ export interface ShopStore {
   getShop(shopId: string): Promise<ShopSettings | null>;
   putShop(settings: ShopSettings): Promise<void>;
   listShops(): Promise<ShopSettings[]>;
+  /**
+   * Sets the given fields of an existing shop's settings and leaves the others as they are (two
+   * settings edited at once do not undo each other). The settings after, or null: no such shop.
+   */
+  updateSettings(shopId: string, fields: EditableShopSettings): Promise<ShopSettings | null>;
   putApiKey(key: ApiKeyRecord): Promise<void>;
   findApiKey(hash: string): Promise<ApiKeyRecord | null>;
   listApiKeys(shopId: string): Promise<ApiKeyRecord[]>;

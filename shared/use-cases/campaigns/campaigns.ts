@@ -7,7 +7,8 @@ import {
 } from '../../domain/campaigns/campaign.js';
 import { firstRun, nextRunAfter, occurrenceOf } from '../../domain/campaigns/schedule.js';
 import { ConflictError, NotFoundError } from '../../domain/errors.js';
-import type { ShopSettings } from '../../domain/shops/shop.js';
+import { withShopCouponRule } from '../../domain/journeys/coupons.js';
+import { couponRulesOf, type ShopSettings } from '../../domain/shops/shop.js';
 import type { CampaignQueue, CampaignStore, LaunchTask } from '../../ports/campaigns/campaign-store.js';
 import { type CampaignEstimate, estimateCampaign, type ReadDeps } from './run-campaign.js';
 
@@ -70,7 +71,7 @@ export async function createCampaign(
   body: unknown,
   idempotencyKey?: string,
 ): Promise<LaunchAnswer> {
-  const input = parseCampaignInput(body);
+  const input = parseCampaignInput(withShopCouponRule(body, couponRulesOf(shop)));
   const now = deps.clock();
   const campaign = scheduled(shop, campaignIdOf(shop.shopId, idempotencyKey), input, now);
   const estimate = await estimateCampaign(deps, shop, campaign, now);
@@ -106,7 +107,7 @@ export async function updateCampaign(
   id: string,
   body: unknown,
 ): Promise<LaunchAnswer> {
-  const input = parseCampaignInput(body);
+  const input = parseCampaignInput(withShopCouponRule(body, couponRulesOf(shop)));
   const previous = await getCampaign(deps, shop, id);
   if (previous.status !== 'scheduled')
     throw new ConflictError(`campaign ${id} is ${previous.status}: only a campaign not yet run can change`);

@@ -10,10 +10,9 @@ import {
   type Treatment,
   type TreatmentCounts,
 } from '../../domain/campaigns/treatment.js';
-import { defaultContactPolicy } from '../../domain/journeys/contact-policy.js';
 import { customerInputOf, dayMs } from '../../domain/segments/features.js';
 import type { SendRequest } from '../../domain/sending/send-request.js';
-import type { ShopSettings } from '../../domain/shops/shop.js';
+import { contactPolicyOf, type ShopSettings } from '../../domain/shops/shop.js';
 import type {
   AudienceMember,
   CampaignQueue,
@@ -46,7 +45,7 @@ export interface LaunchDeps extends ReadDeps {
   clock: () => Date;
 }
 
-/** The run's fixed facts: the policy is the shop's default (per-shop policies are not stored yet). */
+/** The run's fixed facts, with the shop's contact policy as the run starts. */
 export async function runOf(
   deps: Pick<ReadDeps, 'coupons'>,
   shop: ShopSettings,
@@ -59,7 +58,7 @@ export async function runOf(
     campaign,
     occurrence,
     startedAt,
-    policy: defaultContactPolicy(shop.timeZone),
+    policy: contactPolicyOf(shop),
     ...(campaign.offer.type === 'coupon' && { couponSecret: await deps.coupons.secretOf(shop.shopId) }),
   };
 }

@@ -9,31 +9,21 @@ import {
   type TreatmentCounts,
 } from '../../domain/campaigns/treatment.js';
 import { ValidationError } from '../../domain/errors.js';
+import { withShopCouponRule } from '../../domain/journeys/coupons.js';
 import { dayMs } from '../../domain/segments/features.js';
-import type { ShopSettings } from '../../domain/shops/shop.js';
+import { couponRulesOf, type ShopSettings } from '../../domain/shops/shop.js';
 import type { CampaignStore } from '../../ports/campaigns/campaign-store.js';
 import { audiencePage } from './audience.js';
 import { customersOf, pageSize, type ReadDeps, runOf } from './run-campaign.js';
 
-export const simulateSchema = z
-  .strictObject({
-    /** A saved campaign's id, or a draft body as POST /v1/campaigns takes it. */
-    campaign: z.union([z.string().min(1).max(64), z.record(z.string(), z.unknown())]).optional(),
-    journey: z.unknown().optional(),
-    days: z.number().int().min(1).max(90).default(7),
-    /** How many messages the answer lists (the counts cover everyone). */
-    limit: z.number().int().min(0).max(1000).default(100),
-  })
-  .superRefine((s, ctx) => {
-    if (s.journey !== undefined)
-      ctx.addIssue({
-        code: 'custom',
-        path: ['journey'],
-        message: 'journeys are not simulated here yet: send {campaign}',
-      });
-    else if (s.campaign === undefined)
-      ctx.addIssue({ code: 'custom', path: ['campaign'], message: 'a campaign id or a draft campaign' });
-  });
+/** A campaign's dry run; a body with `journey` is a journey's (journeys/simulate-journey.ts). */
+export const simulateSchema = z.strictObject({
+  /** A saved campaign's id, or a draft body as POST /v1/campaigns takes it. */
+  campaign: z.union([z.string().min(1).max(64), z.record(z.string(), z.unknown())]),
+  days: z.number().int().min(1).max(90).default(7),
+  /** How many messages the answer lists (the counts cover everyone). */
+  limit: z.number().int().min(0).max(1000).default(100),
+});
 export type SimulateRequest = z.output<typeof simulateSchema>;
 
 export interface SimulatedMessage {
@@ -88,7 +78,13 @@ export async function simulateCampaign(
   } else {
     try {
       campaign = {
-        ...campaignOf(shop.shopId, 'draft', parseCampaignInput(request.campaign), now, null),
+        ...campaignOf(
+          shop.shopId,
+          'draft',
+          parseCampaignInput(withShopCouponRule(request.campaign, couponRulesOf(shop))),
+          now,
+          null,
+        ),
         version: 0,
       };
     } catch (error) {

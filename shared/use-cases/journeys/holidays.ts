@@ -166,15 +166,13 @@ const calendarBodySchema = z.strictObject({ holidays: holidayCalendarSchema });
 
 /** PUT: the shop's own calendar, whole; the next tick goes by it. */
 export async function setHolidayCalendar(
-  shops: Pick<ShopStore, 'getShop' | 'putShop'>,
+  shops: Pick<ShopStore, 'updateSettings'>,
   shop: ShopSettings,
   body: unknown,
 ): Promise<HolidayCalendarView> {
   const parsed = calendarBodySchema.safeParse(body);
   if (!parsed.success) throw new ValidationError(issuesOf(parsed.error));
-  // Read afresh: the settings the request was authorised with may come from a cache.
-  const current = (await shops.getShop(shop.shopId)) ?? shop;
-  const next = { ...current, holidays: parsed.data.holidays };
-  await shops.putShop(next);
-  return holidayCalendarOf(next);
+  // Only this field: another setting edited meanwhile (the contact policy, …) is kept.
+  const updated = await shops.updateSettings(shop.shopId, { holidays: parsed.data.holidays });
+  return holidayCalendarOf(updated ?? { ...shop, holidays: parsed.data.holidays });
 }

@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { ConflictError, NotFoundError, ValidationError } from '../../domain/errors.js';
+import { missingCouponRules } from '../../domain/journeys/coupons.js';
 import { type JourneyDefinition, parseDefinition } from '../../domain/journeys/definition.js';
 import { type PlaybookId, playbook, playbookIds } from '../../domain/journeys/playbooks.js';
-import type { ShopSettings } from '../../domain/shops/shop.js';
+import { couponRulesOf, type ShopSettings } from '../../domain/shops/shop.js';
 import type { JourneyHead, JourneyStore } from '../../ports/journeys/journey-store.js';
 
 /**
@@ -100,6 +101,13 @@ function definitionFrom(body: unknown, journeyId: string, version: number): Jour
   return parseDefinition({ ...rest, id: journeyId, version });
 }
 
+/** A journey is saved or turned on only if the shop has every coupon rule it names. */
+function checkCouponRules(shop: ShopSettings, definition: JourneyDefinition): JourneyDefinition {
+  const issues = missingCouponRules(definition.steps, couponRulesOf(shop));
+  if (issues.length > 0) throw new ValidationError(issues);
+  return definition;
+}
+
 /** The version stored under the head now, or null for a playbook never stored. */
 const storedVersion = (view: JourneyView): number | null =>
   view.updatedAt === null ? null : view.definition.version;
@@ -132,7 +140,7 @@ export async function createJourney(
   if (typeof id !== 'string') throw new ValidationError([{ path: 'id', message: 'a journey id' }]);
   if (isPlaybook(id) || (await deps.journeys.head(shop.shopId, id)))
     throw new ConflictError(`journey ${id} exists; PUT /v1/journeys/${id} changes it`);
-  return writeHead(deps, shop.shopId, null, false, definitionFrom(body, id, 1));
+  return writeHead(deps, shop.shopId, null, false, checkCouponRules(shop, definitionFrom(body, id, 1)));
 }
 
 /** PUT: the next version; running instances keep theirs, new ones start on it. */
@@ -143,7 +151,7 @@ export async function updateJourney(
   body: unknown,
 ): Promise<JourneyView> {
   const current = await getJourney(deps, shop.shopId, journeyId);
-  const definition = definitionFrom(body, journeyId, current.definition.version + 1);
+  const definition = checkCouponRules(shop, definitionFrom(body, journeyId, current.definition.version + 1));
   let previous = storedVersion(current);
   if (previous === null) {
     // The library's version 1 is stored first, so instances running on it read it after the edit.
@@ -161,5 +169,6 @@ export async function setJourneyEnabled(
 ): Promise<JourneyView> {
   const current = await getJourney(deps, shop.shopId, journeyId);
   if (current.enabled === enabled) return current;
+  if (enabled) checkCouponRules(shop, current.definition);
   return writeHead(deps, shop.shopId, storedVersion(current), enabled, current.definition);
 }

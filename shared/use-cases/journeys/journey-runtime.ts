@@ -1,12 +1,7 @@
 import { fromMinorUnits } from '../../domain/customers/money.js';
 import type { Profile, Traits } from '../../domain/customers/profile.js';
-import {
-  type ContactPolicy,
-  type DueMessage,
-  decide,
-  defaultContactPolicy,
-} from '../../domain/journeys/contact-policy.js';
-import { couponCode, defaultCouponRules } from '../../domain/journeys/coupons.js';
+import { type DueMessage, decide } from '../../domain/journeys/contact-policy.js';
+import { type CouponRule, couponCode } from '../../domain/journeys/coupons.js';
 import type { JourneyDefinition } from '../../domain/journeys/definition.js';
 import {
   type Advance,
@@ -15,13 +10,15 @@ import {
   type JourneyInput,
   start,
 } from '../../domain/journeys/interpreter.js';
+import { counterOf, rateBudget, rateSlot } from '../../domain/journeys/rate-limit.js';
 import { dayMs } from '../../domain/journeys/time.js';
 import { type JourneyEvent, nextDateTrigger } from '../../domain/journeys/triggers.js';
 import { activityLevel, customerInputOf, defaultActivity } from '../../domain/segments/features.js';
 import { isHeldOut, isInGlobalControl } from '../../domain/sending/holdout.js';
 import { type SendIntent, sendIdOf } from '../../domain/sending/send-identity.js';
 import type { SendRequest } from '../../domain/sending/send-request.js';
-import type { ShopSettings } from '../../domain/shops/shop.js';
+import { minuteKey } from '../../domain/shops/schedule.js';
+import { contactPolicyOf, couponRulesOf, type ShopSettings } from '../../domain/shops/shop.js';
 import type { ProfileStore } from '../../ports/customers/profile-store.js';
 import type { DueIndex, DuePointer } from '../../ports/journeys/due-index.js';
 import type {
@@ -30,6 +27,7 @@ import type {
   PendingSend,
 } from '../../ports/journeys/instance-store.js';
 import type { JourneyStore } from '../../ports/journeys/journey-store.js';
+import type { JourneyRateCounter } from '../../ports/journeys/rate-counter.js';
 import type { SendRequestQueue } from '../../ports/sending/send-queue.js';
 import type { ContactLog } from '../../ports/sending/send-records.js';
 import { changeCustomer } from '../customers/change-customers.js';
@@ -50,14 +48,15 @@ export interface RuntimeDeps {
   /** The shop's enabled journeys, latest versions (from a short cache on the stream path). */
   enabled: (shopId: string) => Promise<JourneyDefinition[]>;
   instances: JourneyInstanceStore;
-  due: DueIndex;
+  /** Only writes: the tick reads the index (TickDeps), a dry run keeps its own in memory. */
+  due: Pick<DueIndex, 'add' | 'remove'>;
   sends: SendRequestQueue;
   contacts: ContactLog;
   /** Profiles are read for the customer view; traits are set through the customer change. */
   profiles: ProfileStore;
   clock: () => Date;
-  /** The shop's contact policy; the defaults when left out. */
-  policy?: (shop: ShopSettings) => ContactPolicy;
+  /** Counts each journey's sends per minute, for the journeys with a rate limit. */
+  rates: JourneyRateCounter;
 }
 
 export type CustomerInput = { kind: 'event'; event: JourneyEvent } | { kind: 'pointer'; pointer: DuePointer };
@@ -148,32 +147,31 @@ function applyAdvance(
     at,
     ref: { kind: 'wake', instanceId: inst.instanceId },
   });
+  const rules = couponRulesOf(shop);
+  const couponOf = (rule: CouponRule, key: string) => ({
+    code: couponCode(secret, key, rule.prefix),
+    ruleId: rule.id,
+    validUntil: new Date(now.getTime() + rule.validDays * dayMs).toISOString(),
+  });
   for (const a of result.actions) {
     switch (a.type) {
       case 'send': {
         const sendId = sendIdOf(intentOf(shop.shopId, inst.customerId, a.idempotencyKey));
-        const rule = a.couponRule ? defaultCouponRules.find((r) => r.id === a.couponRule) : undefined;
+        const rule = a.couponRule ? rules.find((r) => r.id === a.couponRule) : undefined;
         record.outbox.push({
           sendId,
           action: a,
           notBefore: a.dueAt,
-          coupon: rule && {
-            code: couponCode(secret, sendId, rule.prefix),
-            ruleId: rule.id,
-            validUntil: new Date(now.getTime() + rule.validDays * dayMs).toISOString(),
-          },
+          coupon: rule && couponOf(rule, sendId),
+          // The shop removed the rule since this version was saved: no message without its code.
+          ...(a.couponRule && !rule && { withdrawn: `no-coupon-rule:${a.couponRule}` }),
         });
         break;
       }
       case 'issueCoupon': {
-        // A coupon step's code goes out with the instance's next send.
-        const rule = defaultCouponRules.find((r) => r.id === a.ruleId);
-        if (rule)
-          record.coupon = {
-            code: couponCode(secret, a.idempotencyKey, rule.prefix),
-            ruleId: rule.id,
-            validUntil: new Date(now.getTime() + rule.validDays * dayMs).toISOString(),
-          };
+        // A coupon step's code goes out with the instance's next send (none when the rule is gone).
+        const rule = rules.find((r) => r.id === a.ruleId);
+        if (rule) record.coupon = couponOf(rule, a.idempotencyKey);
         break;
       }
       case 'setTrait':
@@ -205,7 +203,8 @@ async function definitionsFor(
   const defs = new Map(enabled.map((d) => [`${d.id}@${d.version}`, d]));
   for (const r of records) {
     const k = `${r.instance.journeyId}@${r.instance.version}`;
-    if (defs.has(k) || r.instance.status !== 'active') continue;
+    // Active ones to advance, ended ones that still owe sends for their rate limit.
+    if (defs.has(k) || (r.instance.status !== 'active' && r.outbox.length === 0)) continue;
     const def = await definitionOf(deps.journeys, shopId, r.instance.journeyId, r.instance.version);
     if (def) defs.set(k, def);
   }
@@ -328,7 +327,7 @@ export async function runCustomer(
     if (work.remove.length > 0) await deps.due.remove(work.remove);
     const all = [...work.records.values()];
     if (!dispatchAsked && !changed.some((r) => r.outbox.length > 0 || r.traits.length > 0)) return [];
-    const outcome = await dispatch(deps, shop, profile, all, now);
+    const outcome = await dispatch(deps, shop, profile, all, defs, now);
     if (outcome !== 'conflict') return outcome;
   }
   throw new Error(`journeys of customer ${customerId} of shop ${shop.shopId}: too many concurrent changes`);
@@ -362,6 +361,7 @@ async function dispatch(
   shop: ShopSettings,
   profile: Profile,
   records: InstanceRecord[],
+  defs: ReadonlyMap<string, JourneyDefinition>,
   now: Date,
 ): Promise<SendRequest[] | 'conflict'> {
   const customerId = profile.customerId;
@@ -399,7 +399,7 @@ async function dispatch(
       candidates.push(p);
     }
   }
-  const policy = deps.policy?.(shop) ?? defaultContactPolicy(shop.timeZone);
+  const policy = contactPolicyOf(shop);
   const messages: DueMessage[] = [];
   for (const p of candidates) {
     const a = p.action;
@@ -434,9 +434,41 @@ async function dispatch(
       traits: profile.traits,
       sent,
     };
-    for (const d of decide(messages, contact, policy, now)) {
-      const p = byId.get(d.messageId) as PendingSend;
+    const decisions = decide(messages, contact, policy, now);
+    // The journey's rate limit, last: only what would go now takes a place in its minute's budget.
+    const rateHeld = new Map<string, string>();
+    for (const d of decisions)
       if (d.outcome === 'send') {
+        const action = (byId.get(d.messageId) as PendingSend).action;
+        const rate = defs.get(`${action.journeyId}@${action.version}`)?.rateLimit?.messagesPerSecond;
+        if (rate === undefined) continue;
+        const budget = rateBudget(rate);
+        const minute = minuteKey(now);
+        const counter = counterOf(customerId, budget);
+        const claimed = await deps.rates.claim(shop.shopId, action.journeyId, minute, counter);
+        const slot = rateSlot(claimed, budget, new Date(`${minute}:00.000Z`));
+        if (slot.getTime() > now.getTime()) rateHeld.set(d.messageId, slot.toISOString());
+      }
+    const defer = (p: PendingSend, until: string, reason: string) => {
+      if (p.notBefore === until) return;
+      p.notBefore = until;
+      p.heldBy = reason;
+      touched.add(recordOf.get(p.sendId) as InstanceRecord);
+      deferred.push({ shopId: shop.shopId, customerId, at: until, ref: { kind: 'dispatch' } });
+    };
+    for (const d of decisions) {
+      const p = byId.get(d.messageId) as PendingSend;
+      // Over the rate: the message and those merged into it wait together for the slot.
+      const overRate = rateHeld.get(d.outcome === 'merged' ? d.into : d.messageId);
+      if (overRate && (d.outcome === 'send' || d.outcome === 'merged')) defer(p, overRate, 'rate-limit');
+      else if (d.outcome === 'send') {
+        // A code held back by the policy is valid for its full days from when it goes out.
+        const rule = p.coupon && couponRulesOf(shop).find((r) => r.id === p.coupon?.ruleId);
+        if (p.coupon && rule)
+          p.coupon = {
+            ...p.coupon,
+            validUntil: new Date(now.getTime() + rule.validDays * dayMs).toISOString(),
+          };
         const request = requestOf(shop, customerId, p, now);
         if (d.merged.length > 0)
           request.data = {
@@ -460,11 +492,7 @@ async function dispatch(
         ];
       } else if (d.outcome === 'merged') withhold(p, `merged:${d.into}`);
       else if (d.outcome === 'drop') withhold(p, d.reason);
-      else if (p.notBefore !== d.until) {
-        p.notBefore = d.until;
-        touched.add(recordOf.get(p.sendId) as InstanceRecord);
-        deferred.push({ shopId: shop.shopId, customerId, at: d.until, ref: { kind: 'dispatch' } });
-      }
+      else defer(p, d.until, d.reason);
     }
   }
   if (deferred.length > 0) await deps.due.add(deferred);

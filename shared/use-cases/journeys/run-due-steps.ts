@@ -1,6 +1,6 @@
 import { dueMinuteOf, minuteAfter } from '../../adapters/dynamodb/keys.js';
 import type { ShopSettings } from '../../domain/shops/shop.js';
-import type { DuePointer, ShardCursor } from '../../ports/journeys/due-index.js';
+import type { DueIndex, DuePointer, ShardCursor } from '../../ports/journeys/due-index.js';
 import { type RuntimeDeps, runCustomer } from './journey-runtime.js';
 
 /**
@@ -11,6 +11,7 @@ import { type RuntimeDeps, runCustomer } from './journey-runtime.js';
  */
 
 export interface TickDeps extends RuntimeDeps {
+  due: DueIndex;
   shopSettings: (shopId: string) => Promise<ShopSettings>;
   onShardFailure?: (shard: number, error: unknown) => void;
 }

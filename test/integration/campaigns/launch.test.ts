@@ -122,8 +122,11 @@ describe('POST /v1/campaigns on the local stack', () => {
     expect(queuedSendRequests(shop.shopId, 'campaign')).toHaveLength(before);
     const journey = await call(shop, 'POST', '/v1/simulate', { journey: { id: 'welcome' } });
     expect(journey.status).toBe(400);
-    expect(journey.body.issues).toEqual([
-      { path: 'journey', message: expect.stringContaining('not simulated') },
+    // A journey is played too (test/integration/api/settings-and-simulate.test.ts); this draft is incomplete.
+    expect(journey.body.issues.map((i: { path: string }) => i.path).sort()).toEqual([
+      'journey.name',
+      'journey.steps',
+      'journey.trigger',
     ]);
     const bad = await call(shop, 'POST', '/v1/campaigns', {
       ...body,

@@ -1,4 +1,4 @@
-import type { ShopSettings } from '../../../shared/domain/shops/shop.js';
+import type { EditableShopSettings, ShopSettings } from '../../../shared/domain/shops/shop.js';
 import type { ApiKeyRecord, ShopStore } from '../../../shared/ports/shops/shop-store.js';
 import { copy } from './faults.js';
 import { ConditionFailed } from './sending.js';
@@ -26,6 +26,14 @@ export class FakeShopStore implements ShopStore {
 
   async listShops(): Promise<ShopSettings[]> {
     return copy([...this.shops.values()].sort((a, b) => (a.shopId < b.shopId ? -1 : 1)));
+  }
+
+  async updateSettings(shopId: string, fields: EditableShopSettings): Promise<ShopSettings | null> {
+    const shop = this.shops.get(shopId);
+    if (!shop) return null;
+    const set = Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined));
+    this.shops.set(shopId, copy({ ...shop, ...set }));
+    return copy(this.shops.get(shopId) as ShopSettings);
   }
 
   async putApiKey(key: ApiKeyRecord): Promise<void> {

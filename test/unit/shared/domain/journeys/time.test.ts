@@ -5,8 +5,9 @@ import { start } from '../../../../../shared/domain/journeys/interpreter.js';
 import { addDuration, instantOf, localOf } from '../../../../../shared/domain/journeys/time.js';
 import { customer, event } from './harness.js';
 
-const dstZones = ['America/New_York', 'Europe/London'];
-// 2026 with both zones' spring and autumn changes, and the weeks around them.
+// Northern and southern DST (Sydney moves its clocks in April and October) and a zone without DST.
+const dstZones = ['America/New_York', 'Europe/London', 'Australia/Sydney', 'Asia/Shanghai'];
+// 2026 with every zone's spring and autumn changes, and the weeks around them.
 const instant = fc.integer({
   min: Date.parse('2026-03-01T00:00:00Z'),
   max: Date.parse('2026-11-15T00:00:00Z'),

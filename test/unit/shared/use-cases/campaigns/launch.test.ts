@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { ValidationError } from '../../../../../shared/domain/errors.js';
+import { parseContactPolicySettings } from '../../../../../shared/domain/journeys/contact-policy.js';
 import { isHeldOut, isInGlobalControl } from '../../../../../shared/domain/sending/holdout.js';
 import { parseBody } from '../../../../../shared/http/responses.js';
 import {
@@ -158,6 +160,52 @@ describe('launching a campaign', () => {
     expect(deps.campaigns.allDeferrals()).toEqual([]);
   });
 
+  it('follows the shop’s own contact policy: two a week lets the customer emailed yesterday have this one now', async () => {
+    const { w, deps } = await world();
+    const twoAWeek = { messages: 2, days: 7 };
+    w.settings.contactPolicy = parseContactPolicySettings({
+      caps: { dormant: twoAWeek, warm: twoAWeek, active: twoAWeek },
+    });
+    const emailed = fitIds.find((id) => !isInGlobalControl('tea', id)) as string;
+    const yesterday = new Date(w.clock.now().getTime() - 86_400_000).toISOString();
+    await deps.contacts.record('tea', emailed, {
+      sendId: 'earlier',
+      at: yesterday,
+      channel: 'email',
+      purpose: 'marketing',
+    });
+    const answer = await createCampaign(deps, w.settings, { ...body, holdoutShare: 0 });
+    expect(answer.estimate.deferred).toEqual({});
+    await drain(deps);
+    expect(deps.sends.requests.filter((r) => r.intent.customerId === emailed && !r.withheld)).toHaveLength(1);
+  });
+
+  it('takes a coupon offer by the id of one of the shop’s rules, and keeps the rule as it was then', async () => {
+    const { w, deps } = await world();
+    const rule = {
+      id: 'from-60-2-off',
+      offer: { type: 'amountOff', minOrder: 60, off: 2 },
+      validDays: 3,
+      prefix: 'TEA',
+    };
+    w.settings.couponRules = [rule as never];
+    const coupon = {
+      ...body,
+      offer: { type: 'coupon', rule: 'from-60-2-off' },
+      audience: { segment: 'rfm:champions' },
+      templateId: 'campaign-coupon',
+      schedule: { at: '2026-12-01T02:00:00Z' },
+    };
+    const answer = await createCampaign(deps, w.settings, coupon);
+    expect(answer.campaign.offer).toEqual({ type: 'coupon', rule });
+    const error = await createCampaign(deps, w.settings, {
+      ...coupon,
+      offer: { type: 'coupon', rule: 'gone' },
+    }).catch((e) => e);
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as ValidationError).issues.map((i) => i.path)).toEqual(['offer.rule']);
+  });
+
   it('runs a recurring campaign at each cron time, each run its own occurrence, and stops when cancelled', async () => {
     const { w, deps } = await world();
     const weekly = { ...body, schedule: { cron: '0 10 * * 2' } };
@@ -212,6 +260,6 @@ describe('launching a campaign', () => {
     expect(deps.sends.requests).toEqual([]);
     expect(deps.queue.tasks).toEqual([]);
     expect(await deps.campaigns.list('tea')).toEqual([]);
-    expect(() => parseBody(simulateSchema, { journey: { id: 'welcome' } })).toThrow(/journey/);
+    expect(() => parseBody(simulateSchema, { days: 3 })).toThrow(/campaign/);
   });
 });

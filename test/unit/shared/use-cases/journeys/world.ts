@@ -1,3 +1,4 @@
+import { DryRunRateCounter } from '../../../../../shared/adapters/memory/dry-run-stores.js';
 import { playbooks } from '../../../../../shared/domain/journeys/playbooks.js';
 import type { JourneyEvent } from '../../../../../shared/domain/journeys/triggers.js';
 import { isHeldOut, isInGlobalControl } from '../../../../../shared/domain/sending/holdout.js';
@@ -43,6 +44,7 @@ export function journeysWorld() {
     due,
     sends: queue,
     contacts,
+    rates: new DryRunRateCounter(),
     profiles: customers.profiles,
     clock: clock.now,
     shopSettings: async () => settings,

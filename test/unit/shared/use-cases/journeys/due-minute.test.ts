@@ -1,0 +1,197 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  BatchWriteCommand,
+  DynamoDBDocumentClient,
+  type DynamoDBDocumentClientResolvedConfig,
+  QueryCommand,
+  type ServiceInputTypes,
+  type ServiceOutputTypes,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { type AwsStub, mockClient } from 'aws-sdk-client-mock';
+import fc from 'fast-check';
+import { afterAll, describe, expect, it } from 'vitest';
+import { DynamoDueIndex } from '../../../../../shared/adapters/dynamodb/due-step-store.js';
+import { dueMinuteOf, minuteAfter } from '../../../../../shared/adapters/dynamodb/keys.js';
+import { parseDefinition } from '../../../../../shared/domain/journeys/definition.js';
+import { start } from '../../../../../shared/domain/journeys/interpreter.js';
+import { localOf } from '../../../../../shared/domain/journeys/time.js';
+import type { DuePointer } from '../../../../../shared/ports/journeys/due-index.js';
+import { runDueSteps } from '../../../../../shared/use-cases/journeys/run-due-steps.js';
+import { customer, event } from '../../domain/journeys/harness.js';
+import { journeysWorld } from './world.js';
+
+/**
+ * The due index by minute, across time zones and DST: a pointer at any instant is run by the tick
+ * of its minute (the first minute boundary at or after it), exactly once and never earlier; and a
+ * wait until 09:00 shop time puts its pointer on a real 09:00 of the shop's clock.
+ */
+
+const zones = ['America/New_York', 'Europe/London', 'Australia/Sydney', 'Asia/Shanghai'];
+// 2026 with every zone's clock changes (New York 8 Mar / 1 Nov, London 29 Mar / 25 Oct, Sydney
+// 5 Apr / 4 Oct), to the millisecond.
+const instant = fc.integer({
+  min: Date.parse('2026-03-01T00:00:00Z'),
+  max: Date.parse('2026-11-15T00:00:00Z'),
+});
+const minuteMs = 60_000;
+
+const nineOClock = parseDefinition({
+  id: 'morning',
+  version: 1,
+  name: 'Morning',
+  trigger: { type: 'event', event: 'signed_up' },
+  steps: [
+    { id: 'until', type: 'waitUntil', at: '09:00', zone: 'shop' },
+    { id: 'hello', type: 'send', channel: 'email', template: 'hello', purpose: 'marketing' },
+  ],
+});
+
+/** Where a wait until 09:00 shop time, started at `now` in a shop in `zone`, puts its pointer (or null: it is 09:00 now). */
+function nineOClockWake(zone: string, now: number): number | null {
+  const started = start(
+    nineOClock,
+    { ...event('signed_up'), occurredAt: new Date(now).toISOString() },
+    customer({ shopTimeZone: zone }),
+    new Date(now),
+  );
+  const wake = started?.actions.find((a) => a.type === 'wakeAt');
+  return wake?.type === 'wakeAt' ? Date.parse(wake.at) : null;
+}
+
+/** Within two minutes of a UTC midnight, where a tick's read spans two day partitions. */
+const nearMidnight = fc
+  .tuple(fc.integer({ min: 0, max: 250 }), fc.integer({ min: -2 * 60_000, max: 2 * 60_000 }))
+  .map(([day, offset]) => Date.parse('2026-03-01T00:00:00Z') + day * 86_400_000 + offset);
+
+/** A pointer at `at`: any instant, one near midnight, or where a 09:00 wait puts it. */
+const pointerAt = fc.oneof(
+  instant,
+  nearMidnight,
+  fc.tuple(fc.constantFrom(...zones), instant).map(([zone, now]) => nineOClockWake(zone, now) ?? now),
+);
+
+/** The minute ticks from a few minutes before `at` to a few after, as EventBridge fires them. */
+function ticksAround(at: number): number[] {
+  const first = Math.floor(at / minuteMs) * minuteMs - 3 * minuteMs;
+  return Array.from({ length: 7 }, (_, i) => first + i * minuteMs);
+}
+
+const pointer = (at: number): DuePointer => ({
+  shopId: 'tea',
+  customerId: 'c1',
+  at: new Date(at).toISOString(),
+  ref: { kind: 'dispatch' },
+});
+
+describe('a wait until 09:00 shop time', () => {
+  it('wakes at the first 09:00 of the shop’s clock after it starts, on any day of the year, DST or not', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...zones), instant, (zone, now) => {
+        const at = nineOClockWake(zone, now);
+        if (at === null) {
+          // Already 09:00 there: it goes on at once.
+          const local = localOf(new Date(now), zone);
+          expect([local.hour, local.minute]).toEqual([9, 0]);
+          return;
+        }
+        const local = localOf(new Date(at), zone);
+        // 09:00 is never in a gap these zones' clocks skip (they change at 01:00 to 03:00).
+        expect([local.hour, local.minute, new Date(at).getUTCSeconds()]).toEqual([9, 0, 0]);
+        expect(at).toBeGreaterThan(now);
+        // The first such 09:00: none came between the start and it (a day is 23 to 25 hours).
+        expect(at - now).toBeLessThanOrEqual(25 * 3_600_000);
+        const dayBefore = localOf(new Date(at - 23 * 3_600_000), zone);
+        if (at - now > 23 * 3_600_000) expect(dayBefore.hour * 60 + dayBefore.minute).not.toBe(9 * 60);
+      }),
+    );
+  });
+});
+
+describe('the minute tick', () => {
+  it('runs a pointer at any instant exactly once, in the minute it falls due and never earlier', async () => {
+    await fc.assert(
+      fc.asyncProperty(pointerAt, async (at) => {
+        const w = journeysWorld();
+        const ranAt: number[] = [];
+        const read = w.due.dueIn.bind(w.due);
+        let tick = 0;
+        w.due.dueIn = async (shard, after, through) => {
+          const found = await read(shard, after, through);
+          for (const p of found) if (p.at === new Date(at).toISOString()) ranAt.push(tick);
+          return found;
+        };
+        await w.due.add([pointer(at)]);
+        for (tick of ticksAround(at)) await runDueSteps(w.deps, new Date(tick));
+        expect(ranAt).toHaveLength(1);
+        const [when] = ranAt as [number];
+        expect(when).toBeGreaterThanOrEqual(at);
+        expect(when - at).toBeLessThan(minuteMs);
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
+
+/** DynamoDB as far as the due index's pointers go: batch puts, and sort-key range queries of a partition. */
+function pointerTable(
+  ddb: AwsStub<ServiceInputTypes, ServiceOutputTypes, DynamoDBDocumentClientResolvedConfig>,
+) {
+  const items = new Map<string, Record<string, unknown>>();
+  ddb.reset();
+  ddb.on(BatchWriteCommand).callsFake((input) => {
+    for (const requests of Object.values(input.RequestItems ?? {}) as Array<
+      Array<{ PutRequest?: { Item: Record<string, unknown> } }>
+    >)
+      for (const r of requests)
+        if (r.PutRequest) items.set(`${r.PutRequest.Item.pk}|${r.PutRequest.Item.sk}`, r.PutRequest.Item);
+    return {};
+  });
+  ddb.on(UpdateCommand).resolves({});
+  ddb.on(QueryCommand).callsFake((input) => {
+    expect(input.KeyConditionExpression).toBe('pk = :pk AND sk BETWEEN :from AND :to');
+    const v = input.ExpressionAttributeValues as Record<string, string>;
+    const found = [...items.values()]
+      .filter(
+        (i) =>
+          i.pk === v[':pk'] &&
+          (i.sk as string) >= (v[':from'] as string) &&
+          (i.sk as string) <= (v[':to'] as string),
+      )
+      .sort((a, b) => ((a.sk as string) < (b.sk as string) ? -1 : 1));
+    return { Items: found };
+  });
+}
+
+describe('the due index in DynamoDB', () => {
+  const ddb = mockClient(DynamoDBDocumentClient);
+  afterAll(() => ddb.restore());
+
+  it('files a pointer where the reads of consecutive ticks find it once, at its minute, across days', async () => {
+    await fc.assert(
+      fc.asyncProperty(pointerAt, async (at) => {
+        pointerTable(ddb);
+        const index = new DynamoDueIndex(
+          DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'local' })),
+          'table',
+        );
+        const p = pointer(at);
+        await index.add([p]);
+        const shard = index.shardOf(p.shopId, p.customerId);
+        // Each tick reads the minutes after the last one it finished up to its own, as runShard does.
+        const ticks = ticksAround(at);
+        let done = minuteAfter(dueMinuteOf(new Date(ticks[0] as number)), -1);
+        const found: number[] = [];
+        for (const tick of ticks) {
+          const through = dueMinuteOf(new Date(tick));
+          if ((await index.dueIn(shard, done, through)).length > 0) found.push(tick);
+          done = through;
+        }
+        expect(found).toHaveLength(1);
+        expect(found[0]).toBeGreaterThanOrEqual(at);
+        expect((found[0] as number) - at).toBeLessThan(minuteMs);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
