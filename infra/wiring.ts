@@ -144,6 +144,8 @@ export type Grant =
   /** Read uploads and write reports in the import bucket, and queue an import's continuation. */
   | { kind: 'importBucket' }
   | { kind: 'sesSend' }
+  /** Provision each shop's SES tenant (suppression, resources, reputation policy). */
+  | { kind: 'sesTenants' }
   | { kind: 'snsSms' }
   /** Sign and verify the links in messages (click redirect, unsubscribe). */
   | { kind: 'links' };
@@ -170,6 +172,8 @@ export interface GrantValues {
   sesConfigurationSet: string;
   /** Whether email goes out as each shop's SES tenant (`true` on AWS; the local emulator has none). */
   sesTenants: boolean;
+  /** What each shop's tenant sends with (configuration set, identity ARNs) and its SES-managed reputation policy. */
+  sesTenantSetup: { resourceArns: string[]; reputationPolicy: string };
   /** The links' HMAC secrets, comma-separated, current first. */
   linkSecrets: string;
   /** The public base URL of `/r` and `/u`. */
@@ -195,6 +199,12 @@ function grantEnv(grant: Grant, values: GrantValues): Record<string, string> {
         [envNames.senderEmail]: values.senderEmail,
         [envNames.sesConfigurationSet]: values.sesConfigurationSet,
         [envNames.sesTenants]: String(values.sesTenants),
+      };
+    case 'sesTenants':
+      return {
+        [envNames.sesTenants]: String(values.sesTenants),
+        [envNames.sesTenantResources]: values.sesTenantSetup.resourceArns.join(','),
+        [envNames.sesReputationPolicy]: values.sesTenantSetup.reputationPolicy,
       };
     case 'links':
       return { [envNames.linkSecrets]: values.linkSecrets, [envNames.linksUrl]: values.linksUrl };
@@ -227,11 +237,13 @@ export const functions: FunctionDefinition[] = [
   {
     name: 'admin',
     entry: 'functions/admin/handler.ts',
-    description: 'Operator routes for shops and API keys (create, list, rotate, revoke), IAM-signed only',
+    description:
+      'Operator routes for shops (with their SES tenants) and API keys (create, list, rotate, revoke), IAM-signed only',
     timeoutSeconds: 29,
     memoryMb: 512,
     trigger: { kind: 'httpApi', routes: ['ANY /admin/{proxy+}'], authorization: 'iam' },
-    grants: [{ kind: 'table', table: dataTable, access: 'readWrite' }],
+    // A new shop gets its own SES tenant before its first key.
+    grants: [{ kind: 'table', table: dataTable, access: 'readWrite' }, { kind: 'sesTenants' }],
   },
   {
     name: 'import',

@@ -11,6 +11,8 @@ const envSchema = z.object({
   [envNames.refreshQueueUrl]: z.string().min(1).optional(),
   [envNames.campaignQueueUrl]: z.string().min(1).optional(),
   [envNames.sesTenants]: z.enum(['true', 'false']).optional(),
+  [envNames.sesTenantResources]: z.string().optional(),
+  [envNames.sesReputationPolicy]: z.string().optional(),
   [envNames.linkSecrets]: z.string().min(32).optional(),
   [envNames.linksUrl]: z.url().optional(),
   [envNames.smsMaxPrice]: z.coerce.number().positive().optional(),

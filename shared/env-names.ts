@@ -17,6 +17,9 @@ export const envNames = {
   sesConfigurationSet: 'SES_CONFIGURATION_SET',
   /** Send each shop's email as its own SES tenant (`true`); off locally, where the emulator has none. */
   sesTenants: 'SES_TENANTS',
+  /** What each shop's tenant is set up with: the ARNs it sends with (comma-separated) and its reputation policy ARN. */
+  sesTenantResources: 'SES_TENANT_RESOURCES',
+  sesReputationPolicy: 'SES_REPUTATION_POLICY',
   /** The HMAC secrets of click and unsubscribe links, comma-separated, current first. */
   linkSecrets: 'LINK_SECRETS',
   /** The public base URL of the click redirect (`/r`) and the unsubscribe page (`/u`). */

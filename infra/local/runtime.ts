@@ -329,6 +329,7 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
       senderEmail: 'care@demo-shop.local',
       sesConfigurationSet: 'huitou-local',
       sesTenants: false,
+      sesTenantSetup: { resourceArns: [], reputationPolicy: '' },
       // A fixed local key: links made by one run still verify in the next.
       linkSecrets: 'huitou-local-link-secret-not-for-production',
       linksUrl: apiUrl,

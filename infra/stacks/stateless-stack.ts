@@ -12,6 +12,7 @@ import * as sources from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
+import { tenantNamePrefix } from '../../shared/adapters/ses/tenant-name.js';
 import { HuitouFunction } from '../constructs/huitou-function.js';
 import {
   envVarsOf,
@@ -99,8 +100,12 @@ export class StatelessStack extends Stack {
       campaignQueueUrl: stateful.campaignQueue.queueUrl,
       senderEmail: props.senderEmail,
       sesConfigurationSet: stateful.configurationSet.configurationSetName,
-      // Off until shops' tenants are provisioned (SesTenants.ensure at shop creation is not wired yet).
-      sesTenants: false,
+      // Each shop sends as its own tenant, made with the shop (the admin function's sesTenants grant).
+      sesTenants: true,
+      sesTenantSetup: {
+        resourceArns: this.sendsWith(props),
+        reputationPolicy: this.reputationPolicyArn,
+      },
       linkSecrets: linkSecret.secretValue.unsafeUnwrap(),
       linksUrl: this.api.apiEndpoint,
     };
@@ -200,12 +205,38 @@ export class StatelessStack extends Stack {
         fn.addToRolePolicy(
           new iam.PolicyStatement({
             actions: ['ses:SendEmail'],
-            resources: [
-              `arn:${this.partition}:ses:${this.region}:${this.account}:identity/${props.senderDomain}`,
-              `arn:${this.partition}:ses:${this.region}:${this.account}:configuration-set/${stateful.configurationSet.configurationSetName}`,
-            ],
+            // With a TenantName, SES authorises the tenant as well as the identity and configuration set.
+            resources: [...this.sendsWith(props), this.tenantsArn],
           }),
         );
+        this.acknowledgeTenants(fn, 'sends as whichever shop the message is for');
+        break;
+      case 'sesTenants':
+        fn.addToRolePolicy(
+          new iam.PolicyStatement({
+            // TagResource: CreateTenant tags the tenant with its shop.
+            actions: [
+              'ses:CreateTenant',
+              'ses:GetTenant',
+              'ses:PutTenantSuppressionAttributes',
+              'ses:TagResource',
+            ],
+            resources: [this.tenantsArn],
+          }),
+        );
+        fn.addToRolePolicy(
+          new iam.PolicyStatement({
+            actions: ['ses:CreateTenantResourceAssociation'],
+            resources: [this.tenantsArn, ...this.sendsWith(props)],
+          }),
+        );
+        fn.addToRolePolicy(
+          new iam.PolicyStatement({
+            actions: ['ses:UpdateReputationEntityPolicy'],
+            resources: [this.tenantsArn, this.reputationPolicyArn],
+          }),
+        );
+        this.acknowledgeTenants(fn, 'makes each new shop’s tenant');
         break;
       case 'links':
         // Only the environment (envVarsOf): nothing to grant.
@@ -221,6 +252,39 @@ export class StatelessStack extends Stack {
         );
         break;
     }
+  }
+
+  /** An SES resource of this account and region. */
+  private sesArn(resource: string): string {
+    return `arn:${this.partition}:ses:${this.region}:${this.account}:${resource}`;
+  }
+
+  /** What every email names, so what every shop's tenant is associated with: the sender identity and the configuration set. */
+  private sendsWith(props: StatelessProps): string[] {
+    return [
+      this.sesArn(`identity/${props.senderDomain}`),
+      this.sesArn(`configuration-set/${props.stateful.configurationSet.configurationSetName}`),
+    ];
+  }
+
+  /**
+   * SES's standard reputation policy: it pauses a tenant on high-severity findings, and huitou pauses a
+   * shop well before that (shop-health.ts: 2% bounces, 0.08% complaints).
+   */
+  private get reputationPolicyArn(): string {
+    return `arn:${this.partition}:ses:${this.region}:aws:reputation-policy/standard`;
+  }
+
+  /** Every shop's tenant: `tenant/<name>/<id>`, the id SES's own, known only once the tenant exists. */
+  private get tenantsArn(): string {
+    return this.sesArn(`tenant/${tenantNamePrefix}*`);
+  }
+
+  private acknowledgeTenants(fn: lambda.Function, what: string): void {
+    Validations.of(fn.node.scope as Construct).acknowledge({
+      id: `AwsSolutions::AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:tenant/${tenantNamePrefix}*]`,
+      reason: `The function ${what}: tenants are made per shop at run time, named ${tenantNamePrefix}<shopId>, and their ARNs end in an id SES assigns, so huitou's name prefix is the narrowest grant.`,
+    });
   }
 
   private trigger(

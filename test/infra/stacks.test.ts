@@ -123,6 +123,7 @@ describe('HuitouApp', () => {
       senderEmail: 'e',
       sesConfigurationSet: 'c',
       sesTenants: false,
+      sesTenantSetup: { resourceArns: ['arn:i', 'arn:c'], reputationPolicy: 'arn:p' },
       linkSecrets: 's',
       linksUrl: 'https://l',
     };
@@ -136,6 +137,46 @@ describe('HuitouApp', () => {
     expect(Object.keys(sender?.Properties.Environment.Variables)).toEqual(
       expect.arrayContaining(['TABLE_NAME', 'SENDER_EMAIL', 'SES_CONFIGURATION_SET']),
     );
+  });
+
+  it('makes each new shop’s SES tenant in the admin function, and sends as it', () => {
+    const fns = app.findResources('AWS::Lambda::Function');
+    const fnOf = (name: string) =>
+      Object.values(fns).find(
+        (f) => f.Properties.Description === functions.find((d) => d.name === name)?.description,
+      );
+    expect(fnOf('sender')?.Properties.Environment.Variables.SES_TENANTS).toBe('true');
+    const admin = fnOf('admin')?.Properties.Environment.Variables;
+    expect(admin.SES_TENANTS).toBe('true');
+    // The identity and the configuration set every email names, and SES's standard reputation policy.
+    const resources = JSON.stringify(admin.SES_TENANT_RESOURCES);
+    expect(resources).toContain(':identity/shop.example');
+    expect(resources).toContain(':configuration-set/');
+    expect(JSON.stringify(admin.SES_REPUTATION_POLICY)).toContain(':aws:reputation-policy/standard');
+
+    const role = fnOf('admin')?.Properties.Role['Fn::GetAtt'][0];
+    const statements = Object.values(app.findResources('AWS::IAM::Policy'))
+      .filter((p) => JSON.stringify(p.Properties.Roles).includes(`"${role}"`))
+      .flatMap((p) => p.Properties.PolicyDocument.Statement) as Array<{
+      Action: string | string[];
+      Resource: unknown;
+    }>;
+    const resourcesOf = (action: string) =>
+      statements.filter((st) => [st.Action].flat().includes(action)).map((st) => JSON.stringify(st.Resource));
+    for (const action of [
+      'ses:CreateTenant',
+      'ses:GetTenant',
+      'ses:PutTenantSuppressionAttributes',
+      'ses:CreateTenantResourceAssociation',
+      'ses:UpdateReputationEntityPolicy',
+    ]) {
+      const granted = resourcesOf(action);
+      expect(granted, action).toHaveLength(1);
+      // Only huitou's tenants, never every SES resource.
+      expect(granted[0], action).toContain(':tenant/huitou-*');
+      expect(granted[0], action).not.toMatch(/"\*"/);
+    }
+    expect(resourcesOf('ses:SendEmail')).toEqual([]);
   });
 
   it('feeds new event items only to the stream handler, with bounded retries and partial failures', () => {

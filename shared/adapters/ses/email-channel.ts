@@ -12,12 +12,10 @@ import {
 import { PermanentSendError, ThrottledError } from '../../domain/sending/messages.js';
 import { messageTags } from '../../domain/sending/ses-events.js';
 import type { Accepted, EmailChannel, OutgoingEmail } from '../../ports/sending/messaging.js';
+import { tenantNameOf } from './tenant-name.js';
 
 /** SES's list price per email sent, US$0.10 per 1,000: 100 millionths of a dollar each. */
 export const sesPriceMicros = 100;
-
-/** Each shop sends as its own SES tenant (tenant.ts): its name, from the shop id. */
-export const tenantNameOf = (shopId: string) => `huitou-${shopId}`;
 
 export interface EmailSettings {
   from: string;

@@ -3,66 +3,89 @@ import {
   CreateTenantCommand,
   CreateTenantResourceAssociationCommand,
   GetAccountCommand,
+  GetTenantCommand,
   PutTenantSuppressionAttributesCommand,
   type SESv2Client,
+  type SuppressionListReason,
   UpdateReputationEntityPolicyCommand,
 } from '@aws-sdk/client-sesv2';
-import { tenantNameOf } from './email-channel.js';
+import type { SenderTenant, SenderTenants } from '../../ports/sending/sender-tenants.js';
+import { tenantNameOf } from './tenant-name.js';
 
 export interface TenantSetup {
-  shopId: string;
-  /** The resources the tenant sends with: the configuration set and the sending identity. */
+  /**
+   * What every shop's tenant sends with: the configuration set and the sending identity. SES sends
+   * with a TenantName only when every resource the email names is associated with that tenant.
+   */
   resourceArns: string[];
-  /** An SES-managed reputation policy ARN (none, standard, strict). */
+  /** An SES-managed reputation policy ARN (`arn:…:ses:<region>:aws:reputation-policy/standard`). */
   reputationPolicy: string;
 }
 
+/** Bounces and complaints suppress an address for this shop only. */
+const suppression = {
+  SuppressionScope: 'TENANT' as const,
+  SuppressedReasons: ['BOUNCE', 'COMPLAINT'] as SuppressionListReason[],
+};
+
 /**
  * A shop's SES tenant: its own suppression list (one shop's bounces suppress nobody at another
- * shop) and its own reputation policy (SES pauses the tenant, not the account). Idempotent: run again
- * for a tenant that exists, it sets the same attributes.
+ * shop) and its own reputation policy (SES pauses the tenant, not the account). Each step is safe to
+ * repeat, so a call that failed half-way is completed by the next: a tenant that exists gets its
+ * suppression settings again and its ARN read back, associations already there pass, and the
+ * reputation policy is set every time.
  */
-export class SesTenants {
-  constructor(private readonly ses: SESv2Client) {}
+export class SesTenants implements SenderTenants {
+  constructor(
+    private readonly ses: SESv2Client,
+    private readonly setup: TenantSetup,
+  ) {}
 
-  async ensure(setup: TenantSetup): Promise<{ tenantName: string; tenantArn?: string }> {
-    const TenantName = tenantNameOf(setup.shopId);
-    let tenantArn: string | undefined;
-    try {
-      const created = await this.ses.send(
-        new CreateTenantCommand({
-          TenantName,
-          Tags: [{ Key: 'huitou:shop', Value: setup.shopId }],
-          SuppressionAttributes: { SuppressionScope: 'TENANT', SuppressedReasons: ['BOUNCE', 'COMPLAINT'] },
-        }),
-      );
-      tenantArn = created.TenantArn;
-    } catch (error) {
-      if (!(error instanceof AlreadyExistsException)) throw error;
-      await this.ses.send(
-        new PutTenantSuppressionAttributesCommand({
-          TenantName,
-          SuppressionScope: 'TENANT',
-          SuppressedReasons: ['BOUNCE', 'COMPLAINT'],
-        }),
-      );
-    }
-    for (const ResourceArn of setup.resourceArns) {
+  async ensureTenant(shopId: string): Promise<SenderTenant> {
+    const TenantName = tenantNameOf(shopId);
+    const arn = (await this.create(TenantName, shopId)) ?? (await this.existing(TenantName));
+    for (const ResourceArn of this.setup.resourceArns) {
       try {
         await this.ses.send(new CreateTenantResourceAssociationCommand({ TenantName, ResourceArn }));
       } catch (error) {
         if (!(error instanceof AlreadyExistsException)) throw error;
       }
     }
-    if (tenantArn)
-      await this.ses.send(
-        new UpdateReputationEntityPolicyCommand({
-          ReputationEntityType: 'RESOURCE',
-          ReputationEntityReference: tenantArn,
-          ReputationEntityPolicy: setup.reputationPolicy,
+    await this.ses.send(
+      new UpdateReputationEntityPolicyCommand({
+        ReputationEntityType: 'RESOURCE',
+        ReputationEntityReference: arn,
+        ReputationEntityPolicy: this.setup.reputationPolicy,
+      }),
+    );
+    return { name: TenantName, arn };
+  }
+
+  /** The new tenant's ARN; undefined when it exists already. */
+  private async create(TenantName: string, shopId: string): Promise<string | undefined> {
+    try {
+      const created = await this.ses.send(
+        new CreateTenantCommand({
+          TenantName,
+          Tags: [{ Key: 'huitou:shop', Value: shopId }],
+          SuppressionAttributes: suppression,
         }),
       );
-    return { tenantName: TenantName, ...(tenantArn ? { tenantArn } : {}) };
+      if (!created.TenantArn) throw new Error(`SES created tenant ${TenantName} without an ARN`);
+      return created.TenantArn;
+    } catch (error) {
+      if (error instanceof AlreadyExistsException) return undefined;
+      throw error;
+    }
+  }
+
+  /** An existing tenant, its suppression set again (it may predate it): its ARN, for the reputation policy. */
+  private async existing(TenantName: string): Promise<string> {
+    await this.ses.send(new PutTenantSuppressionAttributesCommand({ TenantName, ...suppression }));
+    const out = await this.ses.send(new GetTenantCommand({ TenantName }));
+    const arn = out.Tenant?.TenantArn;
+    if (!arn) throw new Error(`SES answered for tenant ${TenantName} without its ARN`);
+    return arn;
   }
 }
 

@@ -1,6 +1,11 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { RateLimitedError, UnauthorizedError } from '../../domain/errors.js';
 import { defaultShopSettings, type ShopSettings } from '../../domain/shops/shop.js';
+import {
+  type SenderTenant,
+  type SenderTenants,
+  withoutSenderTenants,
+} from '../../ports/sending/sender-tenants.js';
 import type { ApiKeyRecord, ShopStore } from '../../ports/shops/shop-store.js';
 
 const keyPrefixLength = 12;
@@ -26,19 +31,25 @@ export async function createApiKey(
   return { key, record };
 }
 
-/** Creates a shop with default settings and its first API key. */
+/**
+ * Creates a shop with default settings, its sending tenant and its first API key, in that order: a
+ * shop without a key is one whose creation stopped (the tenant call failed), and nobody can use it
+ * yet, so running the creation again completes it (addShop). The key comes last and only once.
+ */
 export async function createShop(
   store: ShopStore,
   input: { shopId: string; name: string; overrides?: Partial<ShopSettings> },
   now: Date,
-): Promise<{ settings: ShopSettings; key: string }> {
+  tenants: SenderTenants = withoutSenderTenants,
+): Promise<{ settings: ShopSettings; key: string; tenant: SenderTenant | null }> {
   const settings = {
     ...defaultShopSettings(input.shopId, input.name, now.toISOString()),
     ...input.overrides,
   };
   await store.putShop(settings);
+  const tenant = await tenants.ensureTenant(input.shopId);
   const { key } = await createApiKey(store, input.shopId, now);
-  return { settings, key };
+  return { settings, key, tenant };
 }
 
 /**

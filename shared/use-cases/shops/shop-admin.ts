@@ -3,6 +3,7 @@ import { ConflictError, NotFoundError, ValidationError } from '../../domain/erro
 import { holidayCalendarSchema } from '../../domain/journeys/calendar.js';
 import { shopSegmentOverridesSchema } from '../../domain/segments/settings.js';
 import { issuesOf } from '../../domain/validation.js';
+import type { SenderTenant, SenderTenants } from '../../ports/sending/sender-tenants.js';
 import type { ApiKeyRecord, ShopStore } from '../../ports/shops/shop-store.js';
 import { createApiKey, createShop } from './api-keys.js';
 
@@ -35,19 +36,38 @@ function slug(name: string): string {
   );
 }
 
-/** A new shop with its first key; the key is returned once and stored only as a hash. */
+/**
+ * A new shop with its sending tenant and first key; the key is returned once and stored only as a
+ * hash. A shop that exists without any key (revoked keys count) is a creation that stopped before
+ * its key, usually at the tenant: asking again completes it rather than refusing it.
+ */
 export async function addShop(
   store: ShopStore,
+  tenants: SenderTenants,
   body: unknown,
   now: Date,
-): Promise<{ shopId: string; apiKey: string }> {
+): Promise<{ shopId: string; apiKey: string; tenant: SenderTenant | null }> {
   const input = newShopSchema.safeParse(body);
   if (!input.success) throw new ValidationError(issuesOf(input.error));
   const { name, shopId: wanted, ...overrides } = input.data;
   const shopId = wanted ?? slug(name);
-  if (await store.getShop(shopId)) throw new ConflictError(`Shop ${shopId} exists already`);
-  const { settings, key } = await createShop(store, { shopId, name, overrides }, now);
-  return { shopId: settings.shopId, apiKey: key };
+  if ((await store.getShop(shopId)) && (await store.listApiKeys(shopId)).length > 0)
+    throw new ConflictError(`Shop ${shopId} exists already`);
+  const { settings, key, tenant } = await createShop(store, { shopId, name, overrides }, now, tenants);
+  return { shopId: settings.shopId, apiKey: key, tenant };
+}
+
+/**
+ * Provisions an existing shop's sending tenant again: for shops made before the deployment sent
+ * as tenants, or to bring a tenant's setup up to date. Idempotent.
+ */
+export async function ensureShopTenant(
+  store: ShopStore,
+  tenants: SenderTenants,
+  shopId: string,
+): Promise<{ shopId: string; tenant: SenderTenant | null }> {
+  await existing(store, shopId);
+  return { shopId, tenant: await tenants.ensureTenant(shopId) };
 }
 
 export async function listShops(store: ShopStore): Promise<Array<{ shopId: string; name: string }>> {

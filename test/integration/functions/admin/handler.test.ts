@@ -55,6 +55,13 @@ describe('admin routes', () => {
       rateLimitPerSecond: 20,
     });
     expect(created.status).toBe(201);
+    // Locally the deployment sends without SES tenants (SES_TENANTS=false): the shop is told it has none.
+    expect(created.body.tenant).toBeNull();
+    expect(await admin('POST', `/admin/shops/${shopId}/tenant`)).toEqual({
+      status: 200,
+      body: { shopId, tenant: null },
+    });
+    expect((await admin('POST', '/admin/shops/no-such-shop/tenant')).status).toBe(404);
     const first = { shopId, apiKey: created.body.apiKey as string };
     expect((await call(first, 'GET', '/v1/customers/nobody')).status).toBe(404);
 

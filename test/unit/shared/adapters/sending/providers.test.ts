@@ -3,7 +3,10 @@ import {
   CreateTenantCommand,
   CreateTenantResourceAssociationCommand,
   GetAccountCommand,
+  GetTenantCommand,
+  LimitExceededException,
   MessageRejected,
+  NotFoundException,
   PutTenantSuppressionAttributesCommand,
   SESv2Client,
   SendEmailCommand,
@@ -87,49 +90,80 @@ describe('SES email channel', () => {
 
 describe('SES tenants', () => {
   const setup = {
-    shopId: 'tea',
     resourceArns: [
+      'arn:aws:ses:eu-west-1:1:identity/shop.example',
       'arn:aws:ses:eu-west-1:1:configuration-set/huitou',
-      'arn:aws:ses:eu-west-1:1:identity/tea.example',
     ],
     reputationPolicy: 'arn:aws:ses:eu-west-1:aws:reputation-policy/standard',
   };
+  const tenants = () => new SesTenants(new SESv2Client({}), setup);
+  const exists = () => new AlreadyExistsException({ message: 'exists', $metadata: {} });
+  const tenantArn = 'arn:aws:ses:eu-west-1:1:tenant/huitou-tea/tn-1';
 
-  it('creates the shop’s tenant with its own suppression list, its resources and reputation policy', async () => {
-    ses.on(CreateTenantCommand).resolves({ TenantName: 'huitou-tea', TenantArn: 'arn:tenant/huitou-tea' });
+  it('creates the shop’s tenant with its own suppression list, the resources it sends with and the reputation policy', async () => {
+    ses.on(CreateTenantCommand).resolves({ TenantName: 'huitou-tea', TenantArn: tenantArn });
     ses.on(CreateTenantResourceAssociationCommand).resolves(meta);
     ses.on(UpdateReputationEntityPolicyCommand).resolves(meta);
-    expect(await new SesTenants(new SESv2Client({})).ensure(setup)).toEqual({
-      tenantName: 'huitou-tea',
-      tenantArn: 'arn:tenant/huitou-tea',
-    });
-    expect(ses.commandCalls(CreateTenantCommand)[0]?.args[0].input).toMatchObject({
-      TenantName: 'huitou-tea',
-      SuppressionAttributes: { SuppressionScope: 'TENANT', SuppressedReasons: ['BOUNCE', 'COMPLAINT'] },
-    });
-    expect(
-      ses.commandCalls(CreateTenantResourceAssociationCommand).map((c) => c.args[0].input.ResourceArn),
-    ).toEqual(setup.resourceArns);
-    expect(ses.commandCalls(UpdateReputationEntityPolicyCommand)[0]?.args[0].input).toEqual({
-      ReputationEntityType: 'RESOURCE',
-      ReputationEntityReference: 'arn:tenant/huitou-tea',
-      ReputationEntityPolicy: setup.reputationPolicy,
-    });
+    expect(await tenants().ensureTenant('tea')).toEqual({ name: 'huitou-tea', arn: tenantArn });
+    expect(ses.commandCalls(CreateTenantCommand).map((c) => c.args[0].input)).toEqual([
+      {
+        TenantName: 'huitou-tea',
+        Tags: [{ Key: 'huitou:shop', Value: 'tea' }],
+        SuppressionAttributes: { SuppressionScope: 'TENANT', SuppressedReasons: ['BOUNCE', 'COMPLAINT'] },
+      },
+    ]);
+    expect(ses.commandCalls(CreateTenantResourceAssociationCommand).map((c) => c.args[0].input)).toEqual(
+      setup.resourceArns.map((ResourceArn) => ({ TenantName: 'huitou-tea', ResourceArn })),
+    );
+    expect(ses.commandCalls(UpdateReputationEntityPolicyCommand).map((c) => c.args[0].input)).toEqual([
+      {
+        ReputationEntityType: 'RESOURCE',
+        ReputationEntityReference: tenantArn,
+        ReputationEntityPolicy: setup.reputationPolicy,
+      },
+    ]);
+    expect(ses.commandCalls(PutTenantSuppressionAttributesCommand)).toHaveLength(0);
   });
 
-  it('is idempotent: a tenant that exists gets its suppression settings again, resources already there pass', async () => {
-    ses.on(CreateTenantCommand).rejects(new AlreadyExistsException({ message: 'exists', $metadata: {} }));
+  it('names the tenant the sender sends as', async () => {
+    ses.on(CreateTenantCommand).resolves({ TenantArn: tenantArn });
+    ses.on(SendEmailCommand).resolves({ MessageId: 'ses-1' });
+    const { name } = await tenants().ensureTenant('tea');
+    await new SesEmailChannel(new SESv2Client({}), { from: 'care@shop.example', tenants: true }).send(email);
+    expect(ses.commandCalls(SendEmailCommand)[0]?.args[0].input.TenantName).toBe(name);
+  });
+
+  it('completes a tenant that exists already: suppression set again, its ARN read back, the policy set on it', async () => {
+    ses.on(CreateTenantCommand).rejects(exists());
     ses.on(PutTenantSuppressionAttributesCommand).resolves(meta);
-    ses
-      .on(CreateTenantResourceAssociationCommand)
-      .rejects(new AlreadyExistsException({ message: 'exists', $metadata: {} }));
-    await expect(new SesTenants(new SESv2Client({})).ensure(setup)).resolves.toEqual({
-      tenantName: 'huitou-tea',
-    });
-    expect(ses.commandCalls(PutTenantSuppressionAttributesCommand)[0]?.args[0].input).toMatchObject({
+    ses.on(GetTenantCommand).resolves({ Tenant: { TenantName: 'huitou-tea', TenantArn: tenantArn } });
+    ses.on(CreateTenantResourceAssociationCommand).rejectsOnce(exists()).resolves(meta);
+    ses.on(UpdateReputationEntityPolicyCommand).resolves(meta);
+    expect(await tenants().ensureTenant('tea')).toEqual({ name: 'huitou-tea', arn: tenantArn });
+    expect(ses.commandCalls(PutTenantSuppressionAttributesCommand)[0]?.args[0].input).toEqual({
       TenantName: 'huitou-tea',
       SuppressionScope: 'TENANT',
+      SuppressedReasons: ['BOUNCE', 'COMPLAINT'],
     });
+    expect(ses.commandCalls(GetTenantCommand)[0]?.args[0].input).toEqual({ TenantName: 'huitou-tea' });
+    expect(ses.commandCalls(CreateTenantResourceAssociationCommand)).toHaveLength(2);
+    expect(
+      ses.commandCalls(UpdateReputationEntityPolicyCommand)[0]?.args[0].input.ReputationEntityReference,
+    ).toBe(tenantArn);
+  });
+
+  it('lets any other failure through, before the steps that depend on it', async () => {
+    ses.on(CreateTenantCommand).rejects(new LimitExceededException({ message: 'too many', $metadata: {} }));
+    await expect(tenants().ensureTenant('tea')).rejects.toBeInstanceOf(LimitExceededException);
+    expect(ses.commandCalls(CreateTenantResourceAssociationCommand)).toHaveLength(0);
+
+    ses.reset();
+    ses.on(CreateTenantCommand).resolves({ TenantArn: tenantArn });
+    ses
+      .on(CreateTenantResourceAssociationCommand)
+      .rejects(new NotFoundException({ message: 'no such identity', $metadata: {} }));
+    await expect(tenants().ensureTenant('tea')).rejects.toBeInstanceOf(NotFoundException);
+    expect(ses.commandCalls(UpdateReputationEntityPolicyCommand)).toHaveLength(0);
   });
 
   it('reads the account’s sending rate for pacing', async () => {

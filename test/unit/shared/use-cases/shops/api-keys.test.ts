@@ -3,6 +3,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { describe, expect, it, vi } from 'vitest';
 import { RateLimitedError, UnauthorizedError } from '../../../../../shared/domain/errors.js';
 import { httpErrors } from '../../../../../shared/http/responses.js';
+import { withoutSenderTenants } from '../../../../../shared/ports/sending/sender-tenants.js';
 import { authenticate, enforceRateLimit } from '../../../../../shared/use-cases/shops/api-keys.js';
 import { addKey, addShop, listKeys, revokeKey } from '../../../../../shared/use-cases/shops/shop-admin.js';
 import { FakeClock } from '../../../../support/fakes/clock.js';
@@ -17,7 +18,12 @@ vi.mock('node:crypto', async (importOriginal) => {
 async function shopWithKey(overrides: Record<string, unknown> = {}) {
   const store = new FakeShopStore();
   const clock = new FakeClock();
-  const { shopId, apiKey } = await addShop(store, { name: 'Tea House', ...overrides }, clock.now());
+  const { shopId, apiKey } = await addShop(
+    store,
+    withoutSenderTenants,
+    { name: 'Tea House', ...overrides },
+    clock.now(),
+  );
   return { store, clock, shopId, apiKey };
 }
 
