@@ -309,14 +309,6 @@ export async function runCustomer(
     // Date journeys: the next occurrence is always in the index (writing it again is the same pointer).
     work.add.push(...datePointers(shop, profile, enabled, new Date(now.getTime() + 60_000)));
     const changed = [...work.changed].map((id) => work.records.get(id) as InstanceRecord);
-    // Owed sends and traits also get a dispatch pointer, in case this run dies before dispatching.
-    if (changed.some((r) => r.outbox.length > 0 || r.traits.length > 0))
-      work.add.push({
-        shopId: shop.shopId,
-        customerId,
-        at: new Date(now.getTime() + 60_000).toISOString(),
-        ref: { kind: 'dispatch' },
-      });
     if (work.add.length > 0) await deps.due.add(work.add);
     let lost = false;
     for (const record of changed) {
@@ -326,7 +318,12 @@ export async function runCustomer(
     if (lost) continue;
     if (work.remove.length > 0) await deps.due.remove(work.remove);
     const all = [...work.records.values()];
-    if (!dispatchAsked && !changed.some((r) => r.outbox.length > 0 || r.traits.length > 0)) return [];
+    // Whatever is owed now goes, whoever asked: a run that died after saving and before dispatching
+    // is repeated by its caller (the stream's retry, the tick's unmoved cursor, a queue's redelivery),
+    // and that repeat finds the outbox here, so no pointer is written to guard it.
+    const nowIso = now.toISOString();
+    const owes = all.some((r) => r.traits.length > 0 || r.outbox.some((p) => p.notBefore <= nowIso));
+    if (!dispatchAsked && !owes) return [];
     const outcome = await dispatch(deps, shop, profile, all, defs, now);
     if (outcome !== 'conflict') return outcome;
   }

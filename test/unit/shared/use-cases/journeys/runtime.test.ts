@@ -214,6 +214,29 @@ describe('the runtime', () => {
     expect(w.takeLines()).toEqual(['2026-11-02T08:31 unpaid-reminder SO-1']);
   });
 
+  it('sends once when the run dies after saving the instance and before handing over its send', async () => {
+    const w = journeysWorld();
+    await w.person('c-1');
+    await w.post([
+      {
+        id: 'o1',
+        type: 'order_placed',
+        customerId: 'c-1',
+        properties: { orderId: 'SO-1', total: 79, currency: 'CNY', items },
+      },
+    ]);
+    w.clock.set('2026-11-02T08:30:00.000Z');
+    // The tick saves the instance with its reminder owed, then dies handing it to the queue.
+    w.queue.faults.failNext('enqueue');
+    expect(await w.tick()).toMatchObject({ failedShards: 1, queued: 0 });
+    expect(w.takeLines()).toEqual([]);
+    // No pointer guards the owed send: the unmoved cursor repeats the minute, and the repeat finds it.
+    w.clock.set('2026-11-02T08:31:00.000Z');
+    expect(await w.tick()).toMatchObject({ failedShards: 0, queued: 1 });
+    await w.runUntil('2026-11-02T09:00:00.000Z');
+    expect(w.takeLines()).toEqual(['2026-11-02T08:31 unpaid-reminder SO-1']);
+  });
+
   it('decides again after losing a race for an instance, and sends once', async () => {
     const w = journeysWorld();
     await w.person('c-1');
