@@ -1,15 +1,15 @@
 import {
   type DynamoDBDocumentClient,
   GetCommand,
+  PutCommand,
   QueryCommand,
-  TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { SendSource } from '../../domain/sending/send-identity.js';
 import type { Conversion, SendRecord, SendStatus } from '../../domain/sending/send-request.js';
 import type { Claim, SendEvent, SendEventLog, SendRecordWriter } from '../../ports/sending/messaging.js';
 import type { ConversionWriter, SendRecordReader } from '../../ports/sending/send-records.js';
-import { batchGet, conditionally, isConditionFailure } from './batch.js';
+import { batchGet, batchPut, conditionally, isConditionFailure } from './batch.js';
 import { keys } from './keys.js';
 
 /**
@@ -67,9 +67,9 @@ const decodeCursor = (cursor: string | undefined) =>
   cursor ? (JSON.parse(Buffer.from(cursor, 'base64url').toString()) as Record<string, unknown>) : undefined;
 
 /**
- * Send records on DynamoDB: one item per send (keys.send), written with its index entries in one
- * transaction when the send is first claimed or settled; status updates touch only the record, so
- * no index entry is ever rewritten.
+ * Send records on DynamoDB: one item per send (keys.send), written with its index entries when the
+ * send is first claimed or settled; status updates touch only the record, so no index entry is
+ * moved by them.
  */
 export class DynamoSendRecordStore
   implements SendRecordWriter, SendEventLog, SendRecordReader, ConversionWriter
@@ -79,40 +79,63 @@ export class DynamoSendRecordStore
     private readonly tableName: string,
   ) {}
 
-  private create(record: SendRecord, extra: Record<string, unknown>): Promise<unknown> {
-    const { shopId, sendId, customerId, requestedAt, source } = record;
-    const pointer = { shopId, sendId, channel: record.channel, purpose: record.purpose, requestedAt };
-    const put = (Item: Record<string, unknown>) => ({ Put: { TableName: this.tableName, Item } });
-    return this.doc.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            Put: {
-              TableName: this.tableName,
-              Item: { ...keys.send(shopId, sendId), ...record, rank: statusRank[record.status], ...extra },
-              ConditionExpression: 'attribute_not_exists(pk)',
-            },
+  /**
+   * The record, created once (conditional put), then its index entries. No transaction (half the
+   * write units): the entries never change and are keyed by the send, so every path that finds the
+   * record made already, as a retry after a crash between the two does, writes them again from it.
+   */
+  private async create(record: SendRecord, extra: Record<string, unknown>): Promise<boolean> {
+    const created = await conditionally(() =>
+      this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            ...keys.send(record.shopId, record.sendId),
+            ...record,
+            rank: statusRank[record.status],
+            ...extra,
           },
-          put({ ...keys.customerSend(shopId, customerId, requestedAt, sendId), ...pointer }),
-          put({ ...keys.sourceSend(shopId, source.kind, sourceIdOf(source), sendId), ...pointer }),
-          ...(record.couponCode ? [put({ ...keys.couponSend(shopId, record.couponCode), sendId })] : []),
-        ],
-      }),
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      ),
     );
+    if (created) await this.writeIndexEntries(record);
+    return created;
   }
 
-  settle(record: SendRecord): Promise<boolean> {
-    return conditionally(() => this.create(record, {}));
+  /** The record as stored, its index entries written again (see create). */
+  private async existing(shopId: string, sendId: string): Promise<Record<string, unknown> | undefined> {
+    const item = (
+      await this.doc.send(
+        new GetCommand({ TableName: this.tableName, Key: keys.send(shopId, sendId), ConsistentRead: true }),
+      )
+    ).Item;
+    if (item) await this.writeIndexEntries(recordOf(item));
+    return item;
+  }
+
+  private writeIndexEntries(record: SendRecord): Promise<void> {
+    const { shopId, sendId, customerId, requestedAt, source } = record;
+    const pointer = { shopId, sendId, channel: record.channel, purpose: record.purpose, requestedAt };
+    return batchPut(this.doc, this.tableName, [
+      { ...keys.customerSend(shopId, customerId, requestedAt, sendId), ...pointer },
+      { ...keys.sourceSend(shopId, source.kind, sourceIdOf(source), sendId), ...pointer },
+      ...(record.couponCode ? [{ ...keys.couponSend(shopId, record.couponCode), sendId }] : []),
+    ]);
+  }
+
+  async settle(record: SendRecord): Promise<boolean> {
+    if (await this.create(record, {})) return true;
+    await this.existing(record.shopId, record.sendId);
+    return false;
   }
 
   async claim(record: SendRecord, at: string, leaseUntil: string): Promise<Claim> {
-    if (await conditionally(() => this.create(record, { leaseUntil }))) {
+    if (await this.create(record, { leaseUntil })) {
       return { kind: 'claimed', record, takenOver: false };
     }
     const key = keys.send(record.shopId, record.sendId);
-    const current = (
-      await this.doc.send(new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }))
-    ).Item;
+    const current = await this.existing(record.shopId, record.sendId);
     if (!current) throw new Error(`send ${record.sendId}: neither created nor found`);
     if (current.status !== 'sending') return { kind: 'settled', record: recordOf(current) };
     if (typeof current.leaseUntil === 'string' && current.leaseUntil > at)

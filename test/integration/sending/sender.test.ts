@@ -194,4 +194,36 @@ describe('a crash between SES and the send record', () => {
     expect(await mailTo('lan@example.com')).toHaveLength(1);
     expect((await records().get(shop.shopId, r.sendId))?.status).toBe('sent');
   });
+
+  it('writes a send’s index entries again when the sender died between the record and them', async () => {
+    await call(shop, 'PUT', '/v1/customers/yun', {
+      name: 'Yun',
+      email: 'yun@example.com',
+      consent: { email: { marketing: true, care: true } },
+    });
+    await settle();
+    const r = request('yun', 'index-crash');
+    // The record is made (sending, leased); the batch of its index entries dies with the Lambda.
+    await clearFaults();
+    await plantFault({ function: 'sender', operation: 'BatchWriteItem', contains: [r.sendId] });
+    const queue = new SqsSendQueue(sqs(), `${stack().controlUrl}/sqs/send`);
+    await queue.enqueue([r]);
+    await settle();
+    expect(await firedFaults()).toHaveLength(1);
+    // Nothing went to SES: the redeliveries found the send leased (on AWS they come minutes apart,
+    // past the lease; here they come at once and end in the dead letters, which are redriven).
+    expect(await mailTo('yun@example.com')).toHaveLength(0);
+    await advance('10m');
+    await queue.enqueue([r]);
+    await settle();
+
+    // The redelivery took the lease over, wrote the entries from the record and sent once: the
+    // customer's sends and the coupon's issuer are found again.
+    expect(await mailTo('yun@example.com')).toHaveLength(1);
+    const from = new Date(Date.now() - 86_400_000).toISOString();
+    const to = new Date(Date.now() + 86_400_000).toISOString();
+    const ofCustomer = await records().ofCustomer(shop.shopId, 'yun', from, to);
+    expect(ofCustomer.map((x) => x.sendId)).toEqual([r.sendId]);
+    expect((await records().byCoupon(shop.shopId, 'BACK-10'))?.sendId).toBeDefined();
+  });
 });
