@@ -25,7 +25,7 @@ import { queuedSendRequests } from './send-queue.js';
  */
 
 const minuteMs = 60_000;
-const lateMinutes = 5;
+const lateMinutes = 15;
 const shopZone = 'Asia/Shanghai';
 
 export interface EventIn {
@@ -281,8 +281,9 @@ export async function stepTable(setup: TableSetup): Promise<StepTable> {
         const { requests, made } = await quiet(seen);
         seen = requests.length;
         // A timer goes at the first minute tick after it falls due, and a wait counts from when the
-        // step before it ran: a request may carry a few minutes after its nominal time (about one
-        // per wait on the way). Within that, the expected time is the one shown.
+        // step before it ran (the local clock runs on while a tick works): a request may carry some
+        // minutes after its nominal time, more after several long waits. Within `lateMinutes`, the
+        // expected time is the one shown.
         const expected = row.expect.map((e) => {
           const [when, ...rest] = e.split(' ');
           return { when: when as string, text: rest.join(' ') };
