@@ -58,7 +58,9 @@ describe('order care', () => {
 
   // The event model has no delivery events (arrived in the buyer's city, out for delivery,
   // delivered): the playbook stands in a week after shipping for "delivered". See the report.
-  it.todo('tells the buyer the parcel arrived in their city, is out for delivery and was delivered, where the shop sends those events, and asks for a review days after delivery');
+  it.todo(
+    'tells the buyer the parcel arrived in their city, is out for delivery and was delivered, where the shop sends those events, and asks for a review days after delivery',
+  );
 
   it('names the carrier and the tracking number in the shipping notice', async () => {
     const t = await stepTable({ customers: { ann: {} } });
