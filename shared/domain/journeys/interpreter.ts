@@ -1,6 +1,7 @@
 import type { Traits } from '../customers/profile.js';
 import type { ActivityLevel } from '../segments/features.js';
 import type { Condition, JourneyDefinition, Step } from './definition.js';
+import { messageDataOf, type TriggerMessageData } from './message-data.js';
 import {
   addDays,
   addDuration,
@@ -93,8 +94,8 @@ export interface SendAction {
   expiresAt: string | null;
   /** A coupon rule whose code (derived from idempotencyKey) the message carries. */
   couponRule: string | null;
-  /** For the template: the instance key and the trigger's properties. */
-  data: { key: string | null; trigger: Readonly<Record<string, unknown>> };
+  /** For the template: the instance key, the trigger's properties, and the order or tier they name. */
+  data: { key: string | null; trigger: Readonly<Record<string, unknown>> } & TriggerMessageData;
 }
 
 export type JourneyAction =
@@ -298,7 +299,7 @@ function run(
           dueAt: now.toISOString(),
           expiresAt: step.expiresAfter ? addDuration(now, step.expiresAfter, shopZone).toISOString() : null,
           couponRule: step.coupon ?? null,
-          data: { key: inst.key, trigger: inst.trigger.properties },
+          data: { key: inst.key, trigger: inst.trigger.properties, ...messageDataOf(inst.trigger) },
         });
         next();
         break;
