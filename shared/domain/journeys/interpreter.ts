@@ -219,13 +219,18 @@ function waitFor(
   actions.push({ type: 'wakeAt', at: inst.wait.until });
 }
 
-/** Runs steps from the current one until the instance waits or ends. */
+/**
+ * Runs steps from the current one until the instance waits or ends. Waits of a duration count from
+ * `from`: the instant the timer that resumed the instance was due, so a tick's lateness (up to its
+ * minute) does not add up over a journey's waits; now otherwise.
+ */
 function run(
   inst: JourneyInstance,
   def: JourneyDefinition,
   customer: JourneyCustomer,
   now: Date,
   actions: JourneyAction[],
+  from: Date = now,
 ): void {
   const index = stepIndex(def);
   const shopZone = customer.shopTimeZone;
@@ -248,7 +253,7 @@ function run(
     const next = () => goTo(inst, def, index, step, step.next);
     switch (step.type) {
       case 'wait':
-        waitFor(inst, 'timer', addDuration(now, step.duration, shopZone), actions);
+        waitFor(inst, 'timer', addDuration(from, step.duration, shopZone), actions);
         break;
       case 'waitUntil': {
         const at = nextTimeOfDay(now, parseTimeOfDay(step.at), zoneOf(step.zone, customer));
@@ -272,7 +277,7 @@ function run(
         break;
       }
       case 'waitForEvent':
-        waitFor(inst, 'event', addDuration(now, step.timeout, shopZone), actions);
+        waitFor(inst, 'event', addDuration(from, step.timeout, shopZone), actions);
         break;
       case 'branch':
         goTo(
@@ -434,8 +439,9 @@ export function advance(
   if (!current) throw new Error(`instance ${inst.instanceId} waits in no step`);
   const resumeAt =
     inst.wait.kind === 'event' && current.type === 'waitForEvent' ? current.onTimeout : undefined;
+  const dueAt = new Date(inst.wait.until);
   inst.wait = null;
   goTo(inst, def, stepIndex(def), current, resumeAt ?? current.next);
-  run(inst, def, customer, now, actions);
+  run(inst, def, customer, now, actions, dueAt);
   return { instance: inst, actions };
 }
