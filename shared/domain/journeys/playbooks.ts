@@ -363,7 +363,9 @@ export const playbooks = {
     id: 'repurchase-reminder',
     version: 1,
     name: 'Repurchase reminder',
-    trigger: { type: 'event', event: 'order_paid' },
+    // The nightly refresh places her in `repurchase-due` when her predicted next order is a week off:
+    // the prediction exists then, made from every order she has placed.
+    trigger: { type: 'segment', segments: ['repurchase-due'], on: 'entered' },
     steps: [
       { id: 'until-due', type: 'waitUntilDate', date: 'predictedNextOrderAt', daysBefore: 3, at: '10:00' },
       {

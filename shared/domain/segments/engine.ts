@@ -170,6 +170,8 @@ export interface ShardRefresh {
 }
 
 const noCell = 255;
+/** `repurchase-due`: the predicted next order falls within this much of now. */
+const repurchaseDueMs = 7 * 86_400_000;
 const cellIds = rfmCells.map((c) => `rfm:${c}`);
 const stageIds = lifecycleStages.map((s) => `lifecycle:${s}`);
 const activityIds = activityLevels.map((a) => `activity:${a}`);
@@ -298,8 +300,16 @@ export function refreshShard(
     f.priceSensitive = price.priceSensitive;
     if (f.priceSensitive) segs.push('price-sensitive');
     if (f.saleDayOneTimer) segs.push('sale-day-one-timer');
+    // Her next order is predicted within the week: what the repurchase reminder starts on.
+    const due =
+      c.predictedOrderAt != null &&
+      c.predictedOrderAt >= nowMs &&
+      c.predictedOrderAt - nowMs <= repurchaseDueMs;
+    if (due) segs.push('repurchase-due');
     let code =
-      ((((cell * 7 + stage) * 3 + level) * 2 + +f.gold) * 2 + +f.priceSensitive) * 2 + +f.saleDayOneTimer;
+      (((((cell * 7 + stage) * 3 + level) * 2 + +f.gold) * 2 + +f.priceSensitive) * 2 + +f.saleDayOneTimer) *
+        2 +
+      +due;
     for (const category of c.interestedCategories) segs.push(`interested:${category}`);
     for (const product of c.interestedProducts) segs.push(`interested-product:${product}`);
     for (const s of custom) {

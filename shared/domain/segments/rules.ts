@@ -324,7 +324,12 @@ export interface SegmentDefinition {
 }
 
 /** Built-in ids are namespaced with a colon or are these; custom ids may use neither. */
-export const plainBuiltIns: readonly string[] = ['gold', 'price-sensitive', 'sale-day-one-timer'];
+export const plainBuiltIns: readonly string[] = [
+  'gold',
+  'price-sensitive',
+  'sale-day-one-timer',
+  'repurchase-due',
+];
 
 /** Discovery groups (discovery.ts) are definitions in this language too, in their own namespace. */
 export const discoveryPrefix = 'discover:';

@@ -14,6 +14,8 @@ import { counterOf, rateBudget, rateSlot } from '../../domain/journeys/rate-limi
 import { dayMs } from '../../domain/journeys/time.js';
 import { type JourneyEvent, nextDateTrigger } from '../../domain/journeys/triggers.js';
 import { activityLevel, customerInputOf, defaultActivity } from '../../domain/segments/features.js';
+import { predictionOf } from '../../domain/segments/predictions/from-profile.js';
+import type { CustomerPrediction, ShopModel } from '../../domain/segments/predictions/predict.js';
 import { isHeldOut, isInGlobalControl } from '../../domain/sending/holdout.js';
 import { type SendIntent, sendIdOf } from '../../domain/sending/send-identity.js';
 import type { SendRequest } from '../../domain/sending/send-request.js';
@@ -57,6 +59,11 @@ export interface RuntimeDeps {
   clock: () => Date;
   /** Counts each journey's sends per minute, for the journeys with a rate limit. */
   rates: JourneyRateCounter;
+  /**
+   * The shop's repurchase model (the nightly refresh fits it), for the predictions journeys read:
+   * the predicted next order, P(alive). Left out, or before a first refresh, they are unknown.
+   */
+  model?: (shopId: string) => Promise<ShopModel | null>;
 }
 
 export type CustomerInput = { kind: 'event'; event: JourneyEvent } | { kind: 'pointer'; pointer: DuePointer };
@@ -70,13 +77,14 @@ function customerView(
   shop: ShopSettings,
   records: readonly InstanceRecord[],
   now: Date,
+  prediction: CustomerPrediction | null,
 ): JourneyCustomer {
   const input = customerInputOf(profile, shop.timeZone, now);
   const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
   return {
     customerId: profile.customerId,
     shopTimeZone: shop.timeZone,
-    timeZone: null,
+    timeZone: profile.traits.timeZone ?? null,
     traits: profile.traits,
     activity: activityLevel(input, defaultActivity, now.getTime()),
     segments: profile.segments,
@@ -87,8 +95,8 @@ function customerView(
       firstOrderAt: iso(input.firstOrderAt),
       lastOrderAt: iso(input.lastOrderAt),
     },
-    pAlive: input.pAlive ?? null,
-    predictedNextOrderAt: iso(input.predictedOrderAt ?? null),
+    pAlive: prediction?.pAlive ?? null,
+    predictedNextOrderAt: prediction?.nextOrderAt ?? null,
     entries: records.map((r) => ({
       instanceId: r.instance.instanceId,
       journeyId: r.instance.journeyId,
@@ -268,7 +276,9 @@ export async function runCustomer(
     };
     const defs = await definitionsFor(deps, shop.shopId, stored, enabled);
     const secret = await deps.journeys.couponSecret(shop.shopId);
-    const view = () => customerView(profile, shop, [...work.records.values()], now);
+    const model = (await deps.model?.(shop.shopId)) ?? null;
+    const prediction = model ? predictionOf(model, profile.activity, shop.timeZone, now.toISOString()) : null;
+    const view = () => customerView(profile, shop, [...work.records.values()], now, prediction);
     const step = (record: InstanceRecord, input: JourneyInput) => {
       const def = defs.get(`${record.instance.journeyId}@${record.instance.version}`);
       if (!def || record.instance.status !== 'active') return;

@@ -8,11 +8,8 @@ import { ev, stepTable } from '../../support/journey-steps.js';
  */
 
 describe('repurchase reminder', () => {
-  // Fails: the playbook starts on order_paid and reads the prediction then, which the nightly
-  // refresh has not yet made for this order (none, or one predating it): the instance ends at once
-  // ("unknown-date"), and the refresh that predicts day 20 starts nothing. It needs a trigger on
-  // the refreshed prediction (the segment-events work), not on the order.
-  it.fails('reminds a customer three days before her predicted next order', async () => {
+  // The refresh that finds her next order a week off places her in repurchase-due: that starts it.
+  it('reminds a customer three days before her predicted next order', async () => {
     const t = await stepTable({ enable: ['repurchase-reminder'], customers: { ann: {} }, startAt: '12:00' });
     await t.run([
       { at: '+0m', events: [ev.placed('ann', 'SO-1', 79), ev.paid('ann', 'SO-1')], expect: [] },
