@@ -20,6 +20,7 @@ function world(settings: ShopSettings = teaShop(), sending = new FakeShopSending
     profiles: customers.profiles,
     sendRecords: records,
     conversions: records,
+    coupons: records,
     shopSettings: async () => settings,
     sendingSettings: (shopId: string) => sending.get(shopId),
   };
