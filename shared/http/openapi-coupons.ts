@@ -8,7 +8,14 @@ export const couponTags = [
   },
 ];
 
-const reasons = ['unknown-code', 'other-customer', 'not-yet-valid', 'expired', 'below-minimum', 'already-redeemed'];
+const reasons = [
+  'unknown-code',
+  'other-customer',
+  'not-yet-valid',
+  'expired',
+  'below-minimum',
+  'already-redeemed',
+];
 
 export const couponSchemas = {
   CouponCheck: {

@@ -8,8 +8,8 @@ import {
 import { normalizeCode } from '../../domain/journeys/coupons.js';
 import type { SendSource } from '../../domain/sending/send-identity.js';
 import type { Conversion, SendRecord, SendStatus } from '../../domain/sending/send-request.js';
-import type { Claim, SendEvent, SendEventLog, SendRecordWriter } from '../../ports/sending/messaging.js';
 import type { CouponIssue, CouponStore } from '../../ports/journeys/coupons.js';
+import type { Claim, SendEvent, SendEventLog, SendRecordWriter } from '../../ports/sending/messaging.js';
 import type { ConversionWriter, SendRecordReader } from '../../ports/sending/send-records.js';
 import { batchGet, conditionally, isConditionFailure } from './batch.js';
 import { keys } from './keys.js';
@@ -129,7 +129,9 @@ export class DynamoSendRecordStore
           },
           put({ ...keys.customerSend(shopId, customerId, requestedAt, sendId), ...pointer }),
           put({ ...keys.sourceSend(shopId, source.kind, sourceIdOf(source), sendId), ...pointer }),
-          ...(record.couponCode ? [put({ ...keys.couponSend(shopId, record.couponCode), ...couponItem(record) })] : []),
+          ...(record.couponCode
+            ? [put({ ...keys.couponSend(shopId, record.couponCode), ...couponItem(record) })]
+            : []),
         ],
       }),
     );
@@ -412,7 +414,8 @@ export class DynamoSendRecordStore
           TableName: this.tableName,
           Key: keys.couponSend(shopId, normalizeCode(code)),
           UpdateExpression: 'SET redeemedBy = :o, redeemedAt = if_not_exists(redeemedAt, :at)',
-          ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(redeemedBy) OR redeemedBy = :o)',
+          ConditionExpression:
+            'attribute_exists(pk) AND (attribute_not_exists(redeemedBy) OR redeemedBy = :o)',
           ExpressionAttributeValues: { ':o': orderId, ':at': at },
         }),
       ),

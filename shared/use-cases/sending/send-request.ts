@@ -99,7 +99,9 @@ function unsubscribeHeaders(url: string): Record<string, string> {
 /** The record a request starts as. */
 export function recordOf(request: SendRequest): SendRecord {
   const { intent } = request;
-  const coupon = request.data?.coupon as { code?: unknown; ruleId?: unknown; validUntil?: unknown } | undefined;
+  const coupon = request.data?.coupon as
+    | { code?: unknown; ruleId?: unknown; validUntil?: unknown }
+    | undefined;
   return {
     sendId: request.sendId,
     shopId: intent.shopId,

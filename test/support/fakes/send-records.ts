@@ -15,7 +15,9 @@ const sourceKey = (source: SendSource) =>
  * set once; a conversion written once per send.
  */
 export class FakeSendRecords implements SendRecordReader, ConversionWriter, CouponStore {
-  readonly faults = new Faults<'ofCustomer' | 'ofSource' | 'couponOf' | 'markRedeemed' | 'recordConversion'>();
+  readonly faults = new Faults<
+    'ofCustomer' | 'ofSource' | 'couponOf' | 'markRedeemed' | 'recordConversion'
+  >();
   /** Pages read through ofSource, to check a report reads them all. */
   pagesRead = 0;
   /** Redemption writes tried, to check that orders without a code of ours write none. */
