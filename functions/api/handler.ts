@@ -38,6 +38,7 @@ import { authenticate, enforceRateLimit } from '../../shared/use-cases/shops/api
 import type { ApiDeps, ApiRoute, ShopContext } from './context.js';
 import { audienceRoutes } from './routes/audiences.js';
 import { campaignRoutes } from './routes/campaigns.js';
+import { couponRoutes } from './routes/coupons.js';
 import { journeyRoutes } from './routes/journeys.js';
 import { predictionRoutes } from './routes/predictions.js';
 import { reportRoutes } from './routes/reports.js';
@@ -157,6 +158,7 @@ const routes: ApiRoute[] = [
   ...templateRoutes(deps),
   ...sendingSettingsRoutes(deps),
   ...settingsRoutes(deps),
+  ...couponRoutes(deps),
   ...reportRoutes({
     sendRecords,
     sources: (shopId) =>

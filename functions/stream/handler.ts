@@ -88,10 +88,13 @@ export const handler = middy(async (stream: DynamoDBStreamEvent): Promise<Dynamo
       profiles,
       sendRecords,
       conversions: sendRecords,
+      coupons: sendRecords,
       shopSettings,
       sendingSettings,
       onFailure: (error, orderId) =>
         logger.error('Could not attribute an order', { orderId, error: error as Error }),
+      // A code the shop's checkout let through although it was not this order's to use.
+      onCouponRefused: (refusal) => logger.warn('Order carried a coupon it may not use', refusal),
     },
     parsed.map((p) => p.event).filter((e) => !failed.has(e.id)),
   );

@@ -4,6 +4,7 @@ import { customerIdSchema, traitsSchema } from '../domain/customers/traits.js';
 
 import { audiencePaths, audienceTags } from './openapi-audiences.js';
 import { campaignPaths, campaignSchemas, campaignTags } from './openapi-campaigns.js';
+import { couponPaths, couponSchemas, couponTags } from './openapi-coupons.js';
 import { journeyPaths, journeySchemas, journeyTags } from './openapi-journeys.js';
 import { jsonOf, ref } from './openapi-parts.js';
 import { predictionPaths, predictionTags } from './openapi-predictions.js';
@@ -155,6 +156,7 @@ export function openApiDocument(): Record<string, unknown> {
       ...templateTags,
       ...sendingTags,
       ...settingsTags,
+      ...couponTags,
     ],
     components: {
       securitySchemes: {
@@ -182,6 +184,7 @@ export function openApiDocument(): Record<string, unknown> {
         ...campaignSchemas,
         ...templateSchemas,
         ...settingsSchemas,
+        ...couponSchemas,
       },
       responses: {
         BadRequest: {
@@ -383,6 +386,7 @@ export function openApiDocument(): Record<string, unknown> {
       ...templatePaths,
       ...sendingPaths,
       ...settingsPaths,
+      ...couponPaths,
     },
   };
 }

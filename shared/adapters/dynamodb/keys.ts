@@ -138,6 +138,7 @@ export const keys = {
     pk: keys.sourceSends(shopId, sourceKind, sourceId),
     sk: sendId,
   }),
+  /** A code's item: its send, customer, rule and validity, and `redeemedBy`, the order that used it. */
   couponSend: (shopId: string, couponCode: string) => ({
     pk: `SHOP#${shopId}#COUPON#${couponCode}`,
     sk: 'SEND',

@@ -5,8 +5,10 @@ import {
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { normalizeCode } from '../../domain/journeys/coupons.js';
 import type { SendSource } from '../../domain/sending/send-identity.js';
 import type { Conversion, SendRecord, SendStatus } from '../../domain/sending/send-request.js';
+import type { CouponIssue, CouponStore } from '../../ports/journeys/coupons.js';
 import type { Claim, SendEvent, SendEventLog, SendRecordWriter } from '../../ports/sending/messaging.js';
 import type { ConversionWriter, SendRecordReader } from '../../ports/sending/send-records.js';
 import { batchGet, batchPut, conditionally, isConditionFailure } from './batch.js';
@@ -60,6 +62,38 @@ function recordOf(item: Record<string, unknown>): SendRecord {
   return Object.fromEntries(Object.entries(item).filter(([k]) => !internal.has(k))) as unknown as SendRecord;
 }
 
+/**
+ * A code's item: the send that carried it and what its checks need (coupons.ts redeem), so the
+ * checkout and redemption read one small item; `redeemedBy` is set on it later, once.
+ */
+function couponItem(record: SendRecord): Record<string, unknown> {
+  const { sendId, customerId, requestedAt, couponRuleId, couponValidUntil } = record;
+  return {
+    sendId,
+    customerId,
+    ...(couponRuleId && couponValidUntil
+      ? { ruleId: couponRuleId, validFrom: requestedAt, validUntil: couponValidUntil }
+      : {}),
+  };
+}
+
+function couponIssueOf(code: string, item: Record<string, unknown>): CouponIssue {
+  const sendId = item.sendId as string;
+  if (typeof item.ruleId !== 'string') return { sendId };
+  return {
+    sendId,
+    coupon: {
+      code,
+      ruleId: item.ruleId,
+      customerId: item.customerId as string,
+      idempotencyKey: sendId,
+      validFrom: item.validFrom as string,
+      validUntil: item.validUntil as string,
+      redeemedBy: (item.redeemedBy as string | undefined) ?? null,
+    },
+  };
+}
+
 /** The next page's start, as an opaque string. */
 const encodeCursor = (key: Record<string, unknown> | undefined) =>
   key ? Buffer.from(JSON.stringify(key)).toString('base64url') : undefined;
@@ -72,7 +106,7 @@ const decodeCursor = (cursor: string | undefined) =>
  * moved by them.
  */
 export class DynamoSendRecordStore
-  implements SendRecordWriter, SendEventLog, SendRecordReader, ConversionWriter
+  implements SendRecordWriter, SendEventLog, SendRecordReader, ConversionWriter, CouponStore
 {
   constructor(
     private readonly doc: DynamoDBDocumentClient,
@@ -114,13 +148,25 @@ export class DynamoSendRecordStore
     return item;
   }
 
-  private writeIndexEntries(record: SendRecord): Promise<void> {
+  private async writeIndexEntries(record: SendRecord): Promise<void> {
     const { shopId, sendId, customerId, requestedAt, source } = record;
     const pointer = { shopId, sendId, channel: record.channel, purpose: record.purpose, requestedAt };
-    return batchPut(this.doc, this.tableName, [
-      { ...keys.customerSend(shopId, customerId, requestedAt, sendId), ...pointer },
-      { ...keys.sourceSend(shopId, source.kind, sourceIdOf(source), sendId), ...pointer },
-      ...(record.couponCode ? [{ ...keys.couponSend(shopId, record.couponCode), sendId }] : []),
+    await Promise.all([
+      batchPut(this.doc, this.tableName, [
+        { ...keys.customerSend(shopId, customerId, requestedAt, sendId), ...pointer },
+        { ...keys.sourceSend(shopId, source.kind, sourceIdOf(source), sendId), ...pointer },
+      ]),
+      // The coupon's item is the one entry that changes later (the order that redeemed it): only made.
+      record.couponCode &&
+        conditionally(() =>
+          this.doc.send(
+            new PutCommand({
+              TableName: this.tableName,
+              Item: { ...keys.couponSend(shopId, record.couponCode as string), ...couponItem(record) },
+              ConditionExpression: 'attribute_not_exists(pk)',
+            }),
+          ),
+        ),
     ]);
   }
 
@@ -385,11 +431,28 @@ export class DynamoSendRecordStore
     return cursor ? { records, cursor } : { records };
   }
 
-  async byCoupon(shopId: string, couponCode: string): Promise<SendRecord | null> {
+  async couponOf(shopId: string, code: string): Promise<CouponIssue | null> {
+    const normal = normalizeCode(code);
     const out = await this.doc.send(
-      new GetCommand({ TableName: this.tableName, Key: keys.couponSend(shopId, couponCode) }),
+      new GetCommand({ TableName: this.tableName, Key: keys.couponSend(shopId, normal) }),
     );
-    return out.Item ? this.get(shopId, out.Item.sendId as string) : null;
+    return out.Item ? couponIssueOf(normal, out.Item) : null;
+  }
+
+  markRedeemed(shopId: string, code: string, orderId: string, at: string): Promise<boolean> {
+    // Set once; the same order again (a replayed batch) matches and writes the same values.
+    return conditionally(() =>
+      this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.couponSend(shopId, normalizeCode(code)),
+          UpdateExpression: 'SET redeemedBy = :o, redeemedAt = if_not_exists(redeemedAt, :at)',
+          ConditionExpression:
+            'attribute_exists(pk) AND (attribute_not_exists(redeemedBy) OR redeemedBy = :o)',
+          ExpressionAttributeValues: { ':o': orderId, ':at': at },
+        }),
+      ),
+    );
   }
 
   recordConversion(shopId: string, sendId: string, conversion: Conversion): Promise<boolean> {

@@ -41,6 +41,8 @@ export interface OrderFacts {
   /** Minor units, by refund id, so a refund reported twice counts once. */
   refunds: Record<string, number>;
   couponCode?: string;
+  /** Minor units the shop says it took off (`total` is what was paid); a coupon's minimum is checked on both. */
+  discount?: number;
   discounted: boolean;
   /** The order's categories (a few), for interest and care content. */
   categories: string[];
@@ -270,6 +272,7 @@ export function applyToActivity(activity: Activity, event: StoredEvent): void {
       o.total = toMinorUnits(p.total);
       o.currency = p.currency;
       o.couponCode = p.couponCode;
+      if (p.discount !== undefined) o.discount = toMinorUnits(p.discount);
       o.discounted = Boolean(p.couponCode || (p.discount ?? 0) > 0);
       o.categories = [...new Set(p.items.flatMap((i) => (i.category ? [i.category] : [])))].slice(
         0,
@@ -634,6 +637,7 @@ function mergeOrder(a: OrderFacts | undefined, b: OrderFacts): OrderFacts {
     currency: a.currency ?? b.currency,
     refunds: { ...a.refunds, ...b.refunds },
     couponCode: a.couponCode ?? b.couponCode,
+    ...((a.discount ?? b.discount) === undefined ? {} : { discount: a.discount ?? b.discount }),
     discounted: a.discounted || b.discounted,
     categories: [...new Set([...a.categories, ...b.categories])].slice(0, categoriesPerOrder),
   };

@@ -75,6 +75,9 @@ export interface SendRecord {
   sentAt?: string;
   providerMessageId?: string;
   couponCode?: string;
+  /** The shop's rule the coupon was issued under, and the instant it stops being valid. */
+  couponRuleId?: string;
+  couponValidUntil?: string;
   /** What sending cost, in millionths of a US dollar (SES/SNS price). */
   costMicros?: number;
   conversion?: Conversion;

@@ -12,8 +12,6 @@ export interface SendRecordReader {
     source: SendSource,
     page: { limit: number; cursor?: string },
   ): Promise<{ records: SendRecord[]; cursor?: string }>;
-  /** The send that issued a coupon code, if any. */
-  byCoupon(shopId: string, couponCode: string): Promise<SendRecord | null>;
 }
 
 export interface ConversionWriter {

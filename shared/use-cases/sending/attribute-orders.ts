@@ -14,13 +14,18 @@ import { defaultAttributionWindow } from '../../domain/sending/attribution.js';
 import type { SendRecord } from '../../domain/sending/send-request.js';
 import type { ShopSettings } from '../../domain/shops/shop.js';
 import type { ProfileStore } from '../../ports/customers/profile-store.js';
+import type { CouponStore } from '../../ports/journeys/coupons.js';
 import type { ShopSending } from '../../ports/sending/messaging.js';
 import type { ConversionWriter, SendRecordReader } from '../../ports/sending/send-records.js';
+import { type RedeemCouponDeps, redeemOrderCoupon } from '../journeys/coupons.js';
 
 export interface AttributeOrdersDeps {
   profiles: Pick<ProfileStore, 'findOwners' | 'getProfiles'>;
-  sendRecords: SendRecordReader;
+  sendRecords: Pick<SendRecordReader, 'get' | 'ofCustomer'>;
   conversions: ConversionWriter;
+  /** The codes huitou issued: the send an order's code credits, and its redemption. */
+  coupons: CouponStore;
+  onCouponRefused?: RedeemCouponDeps['onRefused'];
   shopSettings: (shopId: string) => Promise<ShopSettings>;
   /** The shop's sending settings, where its attribution window is set (PUT /v1/settings/sending). */
   sendingSettings?: (shopId: string) => Promise<Pick<ShopSending, 'attributionWindow'>>;
@@ -67,6 +72,8 @@ function paidOrder(orderId: string, facts: OrderFacts | undefined) {
     orderId,
     placedAt: facts.placedAt,
     total: fromMinorUnits(facts.total),
+    /** What the order came to before its discount, which a coupon's minimum is checked on. */
+    beforeDiscount: fromMinorUnits(facts.total + (facts.discount ?? 0)),
     ...(facts.currency === undefined ? {} : { currency: facts.currency }),
     ...(facts.couponCode === undefined ? {} : { couponCode: facts.couponCode }),
   };
@@ -75,9 +82,10 @@ function paidOrder(orderId: string, facts: OrderFacts | undefined) {
 /**
  * Primary course, after the stream has applied a batch: for every order the batch completed (placed
  * and paid, whichever came last), read the customer's sends before it and the send that issued its
- * coupon, and record what the order converts (see conversionsOfOrder). Conversions are written once
- * per send, so a replayed batch changes nothing. Returns the ids of events whose order could not be
- * attributed, for the stream to retry.
+ * coupon, and record what the order converts (see conversionsOfOrder); then mark that coupon
+ * redeemed by the order (redeemOrderCoupon). Conversions and redemptions are written once, so a
+ * replayed batch changes nothing. Returns the ids of events whose order could not be attributed,
+ * for the stream to retry.
  */
 export async function attributeOrders(
   deps: AttributeOrdersDeps,
@@ -109,11 +117,20 @@ export async function attributeOrders(
             from,
             order.placedAt,
           );
-          const issuer = order.couponCode ? await deps.sendRecords.byCoupon(shopId, order.couponCode) : null;
+          const { beforeDiscount, ...paid } = order;
+          const issue = order.couponCode ? await deps.coupons.couponOf(shopId, order.couponCode) : null;
+          const issuer = issue ? await deps.sendRecords.get(shopId, issue.sendId) : null;
           if (issuer && !records.some((r) => r.sendId === issuer.sendId)) records.push(issuer);
-          const marks = conversionsOfOrder({ ...order, customerId: profile.customerId }, records, window);
+          const marks = conversionsOfOrder({ ...paid, customerId: profile.customerId }, records, window);
           for (const mark of marks)
             await deps.conversions.recordConversion(shopId, mark.sendId, mark.conversion);
+          if (issue)
+            await redeemOrderCoupon(
+              { coupons: deps.coupons, ...(deps.onCouponRefused && { onRefused: deps.onCouponRefused }) },
+              settings,
+              issue,
+              { orderId, customerId: profile.customerId, total: beforeDiscount, placedAt: order.placedAt },
+            );
         } catch (error) {
           for (const e of orderEvents) if (orderIdOf(e) === orderId) failed.add(e.id);
           deps.onFailure?.(error, orderId);

@@ -99,7 +99,9 @@ function unsubscribeHeaders(url: string): Record<string, string> {
 /** The record a request starts as. */
 export function recordOf(request: SendRequest): SendRecord {
   const { intent } = request;
-  const coupon = (request.data?.coupon as { code?: unknown } | undefined)?.code;
+  const coupon = request.data?.coupon as
+    | { code?: unknown; ruleId?: unknown; validUntil?: unknown }
+    | undefined;
   return {
     sendId: request.sendId,
     shopId: intent.shopId,
@@ -113,7 +115,10 @@ export function recordOf(request: SendRequest): SendRecord {
     status: 'sending',
     history: [],
     requestedAt: request.requestedAt,
-    ...(typeof coupon === 'string' ? { couponCode: coupon } : {}),
+    ...(typeof coupon?.code === 'string' ? { couponCode: coupon.code } : {}),
+    // What the checkout and redemption check the code against (coupons.ts redeem).
+    ...(typeof coupon?.ruleId === 'string' ? { couponRuleId: coupon.ruleId } : {}),
+    ...(typeof coupon?.validUntil === 'string' ? { couponValidUntil: coupon.validUntil } : {}),
   };
 }
 

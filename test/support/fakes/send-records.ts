@@ -1,5 +1,7 @@
+import { normalizeCode } from '../../../shared/domain/journeys/coupons.js';
 import type { SendSource } from '../../../shared/domain/sending/send-identity.js';
 import type { Conversion, SendRecord } from '../../../shared/domain/sending/send-request.js';
+import type { CouponIssue, CouponStore } from '../../../shared/ports/journeys/coupons.js';
 import type { ConversionWriter, SendRecordReader } from '../../../shared/ports/sending/send-records.js';
 import { copy, Faults } from './faults.js';
 
@@ -9,13 +11,20 @@ const sourceKey = (source: SendSource) =>
 /**
  * The send records as the DynamoDB adapter keeps them: one per shop and send id; a customer's by
  * request time, newest first; a source's page by page in a stable order (the cursor is opaque); a
- * coupon code to the send that issued it (case-insensitive); a conversion written once per send.
+ * coupon code to the send that issued it (as a customer may type it) and the order that redeemed it,
+ * set once; a conversion written once per send.
  */
-export class FakeSendRecords implements SendRecordReader, ConversionWriter {
-  readonly faults = new Faults<'ofCustomer' | 'ofSource' | 'byCoupon' | 'recordConversion'>();
+export class FakeSendRecords implements SendRecordReader, ConversionWriter, CouponStore {
+  readonly faults = new Faults<
+    'ofCustomer' | 'ofSource' | 'couponOf' | 'markRedeemed' | 'recordConversion'
+  >();
   /** Pages read through ofSource, to check a report reads them all. */
   pagesRead = 0;
+  /** Redemption writes tried, to check that orders without a code of ours write none. */
+  redemptionWrites = 0;
   private readonly records = new Map<string, SendRecord>();
+  /** By shop and normalised code: the order that redeemed it, and when. */
+  private readonly redeemed = new Map<string, { orderId: string; at: string }>();
 
   put(...records: SendRecord[]): this {
     for (const r of records) this.records.set(`${r.shopId}#${r.sendId}`, copy(r));
@@ -53,11 +62,38 @@ export class FakeSendRecords implements SendRecordReader, ConversionWriter {
     return { records: records.map(copy), ...(more && last ? { cursor: last.sendId } : {}) };
   }
 
-  async byCoupon(shopId: string, couponCode: string): Promise<SendRecord | null> {
-    this.faults.check('byCoupon');
-    const code = couponCode.trim().toLowerCase();
-    const r = this.all(shopId).find((s) => s.couponCode?.trim().toLowerCase() === code);
-    return r ? copy(r) : null;
+  async couponOf(shopId: string, code: string): Promise<CouponIssue | null> {
+    this.faults.check('couponOf');
+    const normal = normalizeCode(code);
+    const r = this.issuer(shopId, normal);
+    if (!r) return null;
+    if (!r.couponRuleId || !r.couponValidUntil) return { sendId: r.sendId };
+    return {
+      sendId: r.sendId,
+      coupon: {
+        code: normal,
+        ruleId: r.couponRuleId,
+        customerId: r.customerId,
+        idempotencyKey: r.sendId,
+        validFrom: r.requestedAt,
+        validUntil: r.couponValidUntil,
+        redeemedBy: this.redeemed.get(`${shopId}#${normal}`)?.orderId ?? null,
+      },
+    };
+  }
+
+  async markRedeemed(shopId: string, code: string, orderId: string, at: string): Promise<boolean> {
+    this.faults.check('markRedeemed');
+    this.redemptionWrites += 1;
+    const normal = normalizeCode(code);
+    const held = this.redeemed.get(`${shopId}#${normal}`);
+    if (!this.issuer(shopId, normal) || (held && held.orderId !== orderId)) return false;
+    this.redeemed.set(`${shopId}#${normal}`, held ?? { orderId, at });
+    return true;
+  }
+
+  private issuer(shopId: string, normal: string): SendRecord | undefined {
+    return this.all(shopId).find((s) => s.couponCode !== undefined && normalizeCode(s.couponCode) === normal);
   }
 
   async recordConversion(shopId: string, sendId: string, conversion: Conversion): Promise<boolean> {
@@ -91,6 +127,8 @@ export function sendRecord(r: {
   withheld?: string;
   skipped?: string;
   couponCode?: string;
+  couponRuleId?: string;
+  couponValidUntil?: string;
   costMicros?: number;
   conversion?: Conversion;
 }): SendRecord {
@@ -122,6 +160,8 @@ export function sendRecord(r: {
     sentAt,
     providerMessageId: `ses-${r.sendId}`,
     ...(r.couponCode ? { couponCode: r.couponCode } : {}),
+    ...(r.couponRuleId ? { couponRuleId: r.couponRuleId } : {}),
+    ...(r.couponValidUntil ? { couponValidUntil: r.couponValidUntil } : {}),
     ...(r.costMicros === undefined ? {} : { costMicros: r.costMicros }),
   };
 }

@@ -319,13 +319,6 @@ export class FakeSendRecords implements SendRecordWriter, SendEventLog, SendReco
       : { records: copy(records) };
   }
 
-  async byCoupon(shopId: string, couponCode: string): Promise<SendRecord | null> {
-    const found = [...this.items.values()].find(
-      (i) => i.record.shopId === shopId && i.record.couponCode === couponCode,
-    );
-    return found ? copy(found.record) : null;
-  }
-
   async recordConversion(shopId: string, sendId: string, conversion: Conversion): Promise<boolean> {
     const item = this.items.get(this.key(shopId, sendId));
     if (!item || item.record.conversion) return false;

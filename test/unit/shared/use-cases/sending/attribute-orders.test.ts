@@ -16,12 +16,16 @@ function world(settings: ShopSettings = teaShop(), sending = new FakeShopSending
   const customers = customersWorld(settings);
   customers.clock.set('2026-11-11T12:00:00.000Z');
   const records = new FakeSendRecords();
+  const refusals: Array<{ code: string; orderId: string; reason: string }> = [];
   const deps = {
     profiles: customers.profiles,
     sendRecords: records,
     conversions: records,
+    coupons: records,
     shopSettings: async () => settings,
     sendingSettings: (shopId: string) => sending.get(shopId),
+    onCouponRefused: ({ code, orderId, reason }: { code: string; orderId: string; reason: string }) =>
+      refusals.push({ code, orderId, reason }),
   };
   /** One stream batch: the events applied, then attributed, as the stream handler does. */
   const batch = async (raws: unknown[]) => {
@@ -31,7 +35,7 @@ function world(settings: ShopSettings = teaShop(), sending = new FakeShopSending
     return attributeOrders(deps, stored);
   };
   const conversion = async (sendId: string) => (await records.get('tea', sendId))?.conversion;
-  return { customers, records, deps, batch, conversion };
+  return { customers, records, deps, batch, conversion, refusals };
 }
 
 describe('attributeOrders', () => {
@@ -243,5 +247,102 @@ describe('attributeOrders', () => {
     expect(await w.conversion('s1')).toBeUndefined();
     expect((await w.batch([event])).size).toBe(0);
     expect(await w.conversion('s1')).toMatchObject({ by: 'clicked' });
+  });
+});
+
+describe('attributeOrders redeeming coupons', () => {
+  const code = 'K7QMWP3XRT';
+  const redeemedBy = async (w: ReturnType<typeof world>) =>
+    (await w.records.couponOf('tea', code))?.coupon?.redeemedBy;
+  /** Ann's code from a win-back send ten days before the order, under "from 100, 3 off". */
+  const withCoupon = (w: ReturnType<typeof world>) =>
+    w.records.put(
+      sendRecord({
+        sendId: 'win-back',
+        customerId: 'ann',
+        requestedAt: ago(10 * day),
+        couponCode: code,
+        couponRuleId: 'from-100-3-off',
+        couponValidUntil: ago(-4 * day),
+      }),
+    );
+  /** An order as the shop reports it: what was paid, and what the coupon took off. */
+  const withDiscount = (event: ReturnType<typeof placed>, discount: number) => ({
+    ...event,
+    properties: { ...event.properties, discount },
+  });
+
+  it('marks the code redeemed by the paid order once, and a replayed batch writes the same mark', async () => {
+    const w = world();
+    withCoupon(w);
+    const order = withDiscount(placed(ann, 'o1', 117, orderAt, { coupon: code, paidAt: orderAt }), 3);
+    expect((await w.batch([order])).size).toBe(0);
+    expect(await redeemedBy(w)).toBe('o1');
+    expect(await w.conversion('win-back')).toMatchObject({ by: 'coupon', orderId: 'o1' });
+    expect((await w.batch([order])).size).toBe(0);
+    expect(await redeemedBy(w)).toBe('o1');
+    expect(w.refusals).toEqual([]);
+  });
+
+  it('checks the minimum on what the order came to before its discount', async () => {
+    const w = world();
+    withCoupon(w);
+    // 97 paid after 3 off: a 100 order, which the rule's minimum admits.
+    await w.batch([withDiscount(placed(ann, 'o1', 97, orderAt, { coupon: code, paidAt: orderAt }), 3)]);
+    expect(await redeemedBy(w)).toBe('o1');
+
+    const short = world();
+    withCoupon(short);
+    await short.batch([placed(ann, 'o1', 97, orderAt, { coupon: code, paidAt: orderAt })]);
+    expect(await redeemedBy(short)).toBeNull();
+    expect(short.refusals).toEqual([{ code, orderId: 'o1', reason: 'below-minimum' }]);
+  });
+
+  it('leaves the code with the first order: a second order carrying it is refused as a reuse', async () => {
+    const w = world();
+    withCoupon(w);
+    await w.batch([placed(ann, 'o1', 120, orderAt, { coupon: code, paidAt: orderAt })]);
+    await w.batch([placed(ann, 'o2', 150, ago(-60), { coupon: code.toLowerCase(), paidAt: ago(-60) })]);
+    expect(await redeemedBy(w)).toBe('o1');
+    expect(w.refusals).toEqual([{ code, orderId: 'o2', reason: 'already-redeemed' }]);
+  });
+
+  it('waits for payment: a placed order that is not paid yet marks nothing', async () => {
+    const w = world();
+    withCoupon(w);
+    await w.batch([placed(ann, 'o1', 120, orderAt, { coupon: code })]);
+    expect(await redeemedBy(w)).toBeNull();
+    await w.batch([paid(ann, 'o1', ago(-30))]);
+    expect(await redeemedBy(w)).toBe('o1');
+  });
+
+  it('writes nothing for orders without a code, or with a code of the shop’s own', async () => {
+    const w = world();
+    withCoupon(w);
+    await w.batch([
+      placed(ann, 'o1', 120, orderAt, { paidAt: orderAt }),
+      placed(ann, 'o2', 120, orderAt, { coupon: 'SUMMER10', paidAt: orderAt }),
+    ]);
+    expect(w.records.redemptionWrites).toBe(0);
+    expect(await redeemedBy(w)).toBeNull();
+  });
+
+  it('refuses another customer’s code and leaves it unredeemed', async () => {
+    const w = world();
+    withCoupon(w);
+    await w.batch([placed({ customerId: 'bob' }, 'o9', 120, orderAt, { coupon: code, paidAt: orderAt })]);
+    expect(await redeemedBy(w)).toBeNull();
+    expect(w.refusals).toEqual([{ code, orderId: 'o9', reason: 'other-customer' }]);
+  });
+
+  it('hands back an order whose mark could not be written, and marks it on the retry', async () => {
+    const w = world();
+    withCoupon(w);
+    w.records.faults.failNext('markRedeemed');
+    const order = placed(ann, 'o1', 120, orderAt, { coupon: code, paidAt: orderAt });
+    expect([...(await w.batch([order]))]).toEqual([order.id]);
+    expect(await redeemedBy(w)).toBeNull();
+    expect((await w.batch([order])).size).toBe(0);
+    expect(await redeemedBy(w)).toBe('o1');
   });
 });
