@@ -68,6 +68,7 @@ if (only.has('intake') || only.has('import')) {
         events: intake.events,
         rounds: intake.rounds,
         readUnitsPerEvent: intake.readUnitsPerEvent,
+        withDefaultJourneys: intake.withDefaultJourneys,
         measuredAt: new Date().toISOString(),
       };
       sections.intake = intakeMarkdown(intake);
