@@ -193,7 +193,8 @@ describe('the runtime', () => {
     expect(w.delivered.filter((r) => r.templateId === 'unpaid-reminder')).toHaveLength(1);
   });
 
-  it('resumes a shard from its cursor after a failed tick: the reminder goes a minute late, once', async () => {
+  /** A customer's unpaid order at 08:00, the clock at 08:30 when its reminder falls due. */
+  const reminderDue = async () => {
     const w = journeysWorld();
     await w.person('c-1');
     await w.post([
@@ -205,6 +206,11 @@ describe('the runtime', () => {
       },
     ]);
     w.clock.set('2026-11-02T08:30:00.000Z');
+    return w;
+  };
+
+  it('resumes a shard from its cursor after a failed tick: the reminder goes a minute late, once', async () => {
+    const w = await reminderDue();
     w.due.faults.failNext('dueIn');
     expect(await w.tick()).toMatchObject({ busyShards: 1, failedShards: 1, queued: 0 });
     w.clock.set('2026-11-02T08:31:00.000Z');
@@ -215,17 +221,7 @@ describe('the runtime', () => {
   });
 
   it('sends once when the run dies after saving the instance and before handing over its send', async () => {
-    const w = journeysWorld();
-    await w.person('c-1');
-    await w.post([
-      {
-        id: 'o1',
-        type: 'order_placed',
-        customerId: 'c-1',
-        properties: { orderId: 'SO-1', total: 79, currency: 'CNY', items },
-      },
-    ]);
-    w.clock.set('2026-11-02T08:30:00.000Z');
+    const w = await reminderDue();
     // The tick saves the instance with its reminder owed, then dies handing it to the queue.
     w.queue.faults.failNext('enqueue');
     expect(await w.tick()).toMatchObject({ failedShards: 1, queued: 0 });
