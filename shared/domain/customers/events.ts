@@ -20,11 +20,22 @@ export const lineItemSchema = z.strictObject({
   category: text(128).optional(),
   price: money,
   quantity: z.number().int().positive().max(100000),
+  /** The product's page and picture, for "continue your order" (shown when the shop sends them). */
+  url: text(2048).optional(),
+  imageUrl: text(2048).optional(),
 });
 
 const propertySchemas = {
   signed_up: z.strictObject({ channel: text(64).optional(), referrer: text(512).optional() }),
-  page_viewed: z.strictObject({ url: text(2048), sku: text(128).optional(), category: text(128).optional() }),
+  // A product page may name its product, picture and price, for the browse-abandonment message.
+  page_viewed: z.strictObject({
+    url: text(2048),
+    sku: text(128).optional(),
+    category: text(128).optional(),
+    name: text(256).optional(),
+    imageUrl: text(2048).optional(),
+    price: money.optional(),
+  }),
   // Line counts are bounded by the request size (1 MB), not by a count a wholesale order exceeds.
   cart_updated: z.strictObject({ cartId: text(128).optional(), items: z.array(lineItemSchema) }),
   checkout_started: z.strictObject({

@@ -235,7 +235,16 @@ function cartOf(items: LineItem[], cartId: string | undefined, at: string): Cart
   const largest = [...items]
     .sort((a, b) => b.price * b.quantity - a.price * a.quantity)
     .slice(0, cartLinesKept)
-    .map(({ sku, category, price, quantity }) => ({ sku, category, price, quantity }));
+    // Names, pages and pictures kept for the cart reminder: a later change's new lines have them too.
+    .map(({ sku, name, category, price, quantity, url, imageUrl }) => ({
+      sku,
+      ...(name ? { name } : {}),
+      category,
+      price,
+      quantity,
+      ...(url ? { url } : {}),
+      ...(imageUrl ? { imageUrl } : {}),
+    }));
   return { cartId, items: largest, lineCount: items.length, updatedAt: at };
 }
 

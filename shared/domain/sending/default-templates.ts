@@ -451,7 +451,8 @@ function block(name: Block, locale: Locale): string {
   const w = words[locale];
   switch (name) {
     case 'viewed':
-      return `{% if viewed_product %}<p>${w.viewed}</p>{% endif %}`;
+      // The picture only when the shop sent one on the page view; the text part leaves it out.
+      return `{% if viewed_product %}{% if viewed_product.image_url %}<p><a href="{{ viewed_product.url }}"><img src="{{ viewed_product.image_url }}" alt="{{ viewed_product.name }}" width="240" style="max-width:100%;height:auto;border:0"></a></p>{% endif %}<p>${w.viewed}</p>{% endif %}`;
     case 'cart':
       return productList('cart.items', w.cart, true);
     case 'crossSell':

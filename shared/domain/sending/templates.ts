@@ -63,13 +63,16 @@ export function renderTemplate(template: CompiledTemplate, context: MessageConte
   };
 }
 
+/** What is known of a product: at least its SKU, which stands in for a name the shop never sent. */
 export interface ProductInfo {
   sku: string;
-  name: string;
-  url: string;
+  name?: string;
+  /** Its page; the shop's home page stands in when unknown. */
+  url?: string;
   imageUrl?: string;
   /** Currency units. */
   price?: number;
+  category?: string;
 }
 
 /** What a template can use. Keys are snake_case, as Liquid authors write them. */
@@ -111,6 +114,7 @@ interface ProductContext {
   url: string;
   image_url?: string;
   price?: number;
+  category?: string;
 }
 
 /** Views from which a product counts as viewed "several times". */
@@ -142,16 +146,19 @@ const dayMs = 86_400_000;
 export function messageContext(input: ContextInput): MessageContext {
   const track = input.track ?? ((url: string) => url);
   const { traits, tier, activity } = input.profile;
+  const shopUrl = input.shop.url ? track(input.shop.url) : '';
+  // A product the sender knows little of still shows: by its SKU, linking to the shop.
+  const described = (p: ProductInfo): ProductContext => ({
+    sku: p.sku,
+    name: p.name ?? p.sku,
+    url: p.url ? track(p.url) : shopUrl,
+    ...(p.imageUrl ? { image_url: p.imageUrl } : {}),
+    ...(p.price === undefined ? {} : { price: p.price }),
+    ...(p.category ? { category: p.category } : {}),
+  });
   const product = (sku: string): ProductContext | undefined => {
     const p = input.products.get(sku);
-    if (!p) return undefined;
-    return {
-      sku,
-      name: p.name,
-      url: track(p.url),
-      ...(p.imageUrl ? { image_url: p.imageUrl } : {}),
-      ...(p.price === undefined ? {} : { price: p.price }),
-    };
+    return p && described({ ...p, sku });
   };
   // The most viewed product among those viewed several times; on a tie, the one seen last.
   const [topSku, topViews] =
@@ -161,16 +168,27 @@ export function messageContext(input: ContextInput): MessageContext {
       .map(([sku, v]) => [sku, v.count] as const)[0] ?? [];
   const viewed = topSku === undefined ? undefined : product(topSku);
   const lastSeen = activity.lastSeenAt;
+  // The cart as it stands now (the trigger was its first change): what the line itself says
+  // (kept in the profile) over what the request knows of the product.
   const cart = activity.cart && {
-    items: activity.cart.items.map((line) => ({
-      // A product the sender knows nothing of still shows, by its SKU.
-      ...(product(line.sku) ?? {
-        sku: line.sku,
-        name: line.sku,
-        url: input.shop.url ? track(input.shop.url) : '',
-      }),
-      quantity: line.quantity,
-    })),
+    items: activity.cart.items.map((line) => {
+      const known = input.products.get(line.sku);
+      const name = line.name ?? known?.name;
+      const url = line.url ?? known?.url;
+      const imageUrl = line.imageUrl ?? known?.imageUrl;
+      const category = line.category ?? known?.category;
+      return {
+        ...described({
+          sku: line.sku,
+          price: line.price,
+          ...(name ? { name } : {}),
+          ...(url ? { url } : {}),
+          ...(imageUrl ? { imageUrl } : {}),
+          ...(category ? { category } : {}),
+        }),
+        quantity: line.quantity,
+      };
+    }),
     line_count: activity.cart.lineCount,
   };
   const order = input.order && {

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { toMinorUnits } from '../customers/money.js';
 import type { HolidayCalendar } from '../journeys/calendar.js';
 import {
@@ -17,6 +18,33 @@ export interface TierRule {
   minSpend: number;
   /** What a member of this tier pays, as a share of list price (0.92 = 8% off). */
   priceFactor: number;
+  /** What the tier gives, in the shop's words, listed in the tier change notice. */
+  benefits?: string[];
+}
+
+/** A shop's tiers as the operator sets them: distinct names, each benefit one short line. */
+export const tiersSchema = z
+  .array(
+    z.strictObject({
+      name: z.string().trim().min(1).max(64),
+      minSpend: z.number().nonnegative().max(1e9),
+      priceFactor: z.number().positive().max(1),
+      benefits: z.array(z.string().trim().min(1).max(200)).max(20).optional(),
+    }),
+  )
+  .min(1)
+  .max(20)
+  .superRefine((tiers, ctx) => {
+    const seen = new Set<string>();
+    tiers.forEach((t, i) => {
+      if (seen.has(t.name)) ctx.addIssue({ code: 'custom', path: [i, 'name'], message: 'named twice' });
+      seen.add(t.name);
+    });
+  });
+
+/** The benefits of the shop's tier by that name (none when the shop has not written any). */
+export function tierBenefits(shop: Pick<ShopSettings, 'tiers'>, tier: string): string[] {
+  return shop.tiers.find((t) => t.name === tier)?.benefits ?? [];
 }
 
 export interface ShopSettings {

@@ -20,7 +20,7 @@ import { isHeldOut, isInGlobalControl } from '../../domain/sending/holdout.js';
 import { type SendIntent, sendIdOf } from '../../domain/sending/send-identity.js';
 import type { SendRequest } from '../../domain/sending/send-request.js';
 import { minuteKey } from '../../domain/shops/schedule.js';
-import { contactPolicyOf, couponRulesOf, type ShopSettings } from '../../domain/shops/shop.js';
+import { contactPolicyOf, couponRulesOf, type ShopSettings, tierBenefits } from '../../domain/shops/shop.js';
 import type { ProfileStore } from '../../ports/customers/profile-store.js';
 import type { DueIndex, DuePointer } from '../../ports/journeys/due-index.js';
 import type {
@@ -342,6 +342,11 @@ export async function runCustomer(
 
 function requestOf(shop: ShopSettings, customerId: string, p: PendingSend, now: Date): SendRequest {
   const a = p.action;
+  // The benefits are the shop's, as its settings say when the notice goes.
+  const tierChange = a.data.tierChange && {
+    ...a.data.tierChange,
+    benefits: tierBenefits(shop, a.data.tierChange.to),
+  };
   return {
     sendId: p.sendId,
     intent: intentOf(shop.shopId, customerId, a.idempotencyKey),
@@ -350,6 +355,7 @@ function requestOf(shop: ShopSettings, customerId: string, p: PendingSend, now: 
     templateId: a.template,
     data: {
       ...a.data,
+      ...(tierChange ? { tierChange } : {}),
       journey: { journeyId: a.journeyId, version: a.version, step: a.step },
       ...(p.coupon ? { coupon: p.coupon } : {}),
     },

@@ -66,12 +66,14 @@ export class SendInFlight extends Error {
   override name = 'SendInFlight';
 }
 
+/** A product as far as it is known: a journey knows only what the shop's events said of it. */
 const productSchema = z.object({
   sku: z.string(),
-  name: z.string(),
-  url: z.string(),
+  name: z.string().optional(),
+  url: z.string().optional(),
   imageUrl: z.string().optional(),
   price: z.number().optional(),
+  category: z.string().optional(),
 });
 
 /** What a request's `data` may give the template; anything else in it is ignored. */

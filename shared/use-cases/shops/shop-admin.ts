@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ConflictError, NotFoundError, ValidationError } from '../../domain/errors.js';
 import { holidayCalendarSchema } from '../../domain/journeys/calendar.js';
 import { shopSegmentOverridesSchema } from '../../domain/segments/settings.js';
+import { tiersSchema } from '../../domain/shops/shop.js';
 import { issuesOf } from '../../domain/validation.js';
 import type { SenderTenant, SenderTenants } from '../../ports/sending/sender-tenants.js';
 import type { ApiKeyRecord, ShopStore } from '../../ports/shops/shop-store.js';
@@ -24,6 +25,8 @@ const newShopSchema = z.strictObject({
   segments: shopSegmentOverridesSchema.optional(),
   /** The shop's holiday calendar, where the defaults do not suit (PUT /v1/holidays changes it later). */
   holidays: holidayCalendarSchema.optional(),
+  /** The shop's tiers (thresholds, price factors, the benefits the tier change notice lists). */
+  tiers: tiersSchema.optional(),
 });
 
 function slug(name: string): string {

@@ -86,6 +86,28 @@ describe('profile stats', () => {
     expect(statsOf(p).discountedOrderCount).toBe(1);
   });
 
+  it('keeps what the cart’s lines say of their products, for the cart reminder', () => {
+    const pot = {
+      sku: 'pot',
+      name: 'Teapot',
+      category: 'teaware',
+      price: 129,
+      quantity: 1,
+      url: 'https://tea.example/pot',
+      imageUrl: 'https://tea.example/pot.jpg',
+    };
+    const p = applyEvents(
+      newProfile('tea', 'c1', '2026-01-01T00:00:00.000Z'),
+      [
+        ev('cart_updated', '2026-05-01T09:00:00.000Z', {
+          items: [pot, { sku: 'cup', price: 19, quantity: 2 }],
+        }),
+      ],
+      settings,
+    ).profile;
+    expect(p.activity.cart?.items).toEqual([pot, { sku: 'cup', price: 19, quantity: 2 }]);
+  });
+
   it('moves the tier when cumulative spend (in currency units) crosses a threshold', () => {
     const p0 = newProfile('tea', 'c1', '2026-01-01T00:00:00.000Z');
     const first = applyEvents(

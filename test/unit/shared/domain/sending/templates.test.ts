@@ -209,6 +209,46 @@ describe('default templates', () => {
     expect(m.html).toContain('Ann &lt;script&gt;，您好');
   });
 
+  it('personalise: the browse reminder shows the product viewed, its picture and its reviews link', async () => {
+    const viewed = {
+      ...context,
+      viewed_product: {
+        sku: 'oolong',
+        name: 'Oolong "Gold"',
+        url: 'https://tea.example/oolong',
+        image_url: 'https://tea.example/o.jpg',
+        views: 4,
+      },
+    };
+    for (const locale of locales) {
+      const m = renderTemplate(
+        await compiled(defaultTemplate('browse-abandonment', locale, 'email')),
+        viewed,
+      );
+      expect(m.subject).toContain('Oolong "Gold"');
+      expect(m.html).toContain('<img src="https://tea.example/o.jpg" alt="Oolong &#34;Gold&#34;"');
+      expect(m.html).toContain('href="https://tea.example/oolong"');
+      expect(m.text).toContain('Oolong "Gold" [https://tea.example/oolong]');
+      expect(m.text).not.toContain('o.jpg');
+    }
+  });
+
+  it('personalise: the tier change notice lists the new tier’s benefits', async () => {
+    for (const [locale, label] of [
+      ['en', 'Your benefits:'],
+      ['zh-CN', '您的会员权益：'],
+    ] as const) {
+      const m = renderTemplate(await compiled(defaultTemplate('tier-change', locale, 'email')), context);
+      expect(m.html).toContain('<li>10% off</li><li>free shipping</li>');
+      expect(m.text).toContain(`${label}\n\n * 10% off\n\n * free shipping`);
+    }
+    const none = renderTemplate(await compiled(defaultTemplate('tier-change', 'en', 'email')), {
+      ...context,
+      tier_change: { to: 'vip', benefits: [] },
+    });
+    expect(none.text).not.toContain('Your benefits');
+  });
+
   it('write the free-shipping offer’s threshold in the subject', async () => {
     const m = renderTemplate(
       await compiled(defaultTemplate('campaign-free-shipping', 'en', 'email')),
@@ -270,6 +310,38 @@ describe('the message context', () => {
     expect(ctx.viewed_product?.url).toMatch(/^https:\/\/t\.example\/r\?u=/);
     expect(ctx.cross_sell[0]?.url).toMatch(/^https:\/\/t\.example\/r\?u=/);
     expect(ctx.unsubscribe_url).toBe('https://u.example/u?sig=1');
+  });
+
+  it('lists the cart as it stands, by the names its lines carry, the request’s product facts, or the SKU', () => {
+    const p = profile();
+    p.activity.cart = {
+      items: [
+        { sku: 'pot', name: 'Teapot', price: 129, quantity: 1, url: 'https://tea.example/p/pot' },
+        { sku: 'oolong', price: 88, quantity: 2 },
+        { sku: 'mystery', price: 5, quantity: 3 },
+      ],
+      lineCount: 3,
+      updatedAt: '2025-02-20T00:00:00Z',
+    };
+    const ctx = messageContext({ ...base, profile: p });
+    expect(ctx.cart?.items).toEqual([
+      { sku: 'pot', name: 'Teapot', url: 'https://tea.example/p/pot', price: 129, quantity: 1 },
+      { sku: 'oolong', name: 'OOLONG', url: 'https://tea.example/oolong', price: 88, quantity: 2 },
+      { sku: 'mystery', name: 'mystery', url: 'https://tea.example/', price: 5, quantity: 3 },
+    ]);
+  });
+
+  it('shows a viewed product the shop named only by its SKU and page', () => {
+    const ctx = messageContext({
+      ...base,
+      products: new Map([['puer', { sku: 'puer', url: 'https://tea.example/p/puer' }]]),
+    });
+    expect(ctx.viewed_product).toEqual({
+      sku: 'puer',
+      name: 'puer',
+      url: 'https://tea.example/p/puer',
+      views: 4,
+    });
   });
 
   it('leaves out what the customer has not done', () => {

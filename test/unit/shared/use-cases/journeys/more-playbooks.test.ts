@@ -84,6 +84,49 @@ describe('tier change (on by default)', () => {
   });
 });
 
+describe('what the journey messages carry for their templates', () => {
+  it('the tier change notice lists the new tier’s benefits as the shop’s settings say at dispatch', async () => {
+    const w = journeysWorld();
+    w.settings.tiers = w.settings.tiers.map((t) =>
+      t.name === 'vip' ? { ...t, benefits: ['10% off everything', 'Free shipping'] } : t,
+    );
+    await w.person('c-1');
+    await w.post([
+      { id: 'o1', type: 'order_placed', customerId: 'c-1', properties: paidOrder('SO-1', 79, w.clock.iso()) },
+    ]);
+    w.clock.set('2026-12-02T08:00:00.000Z');
+    await w.post([
+      {
+        id: 'o2',
+        type: 'order_placed',
+        customerId: 'c-1',
+        properties: paidOrder('SO-2', 5000, w.clock.iso()),
+      },
+    ]);
+    const notice = w.delivered.find((r) => r.templateId === 'tier-changed');
+    expect(notice?.data?.tierChange).toEqual({
+      from: 'member',
+      to: 'vip',
+      benefits: ['10% off everything', 'Free shipping'],
+    });
+  });
+
+  it('the browse reminder names the product viewed, as the shop’s page view described it', async () => {
+    const w = journeysWorld();
+    await w.enable('browse-abandonment');
+    const id = reachable('browse-abandonment');
+    await w.person(id);
+    const product = { url: 'https://tea.example/p/longjing', sku: 'longjing-250', name: 'Longjing 250 g' };
+    for (const n of [1, 2, 3]) {
+      await w.post([{ id: `v${n}`, type: 'page_viewed', customerId: id, properties: product }]);
+      w.clock.set(`2026-11-02T08:${n}0:00.000Z`);
+    }
+    await w.runUntil('2026-11-10T00:00:00.000Z');
+    const reviews = w.delivered.find((r) => r.templateId === 'browse-reviews');
+    expect(reviews?.data?.products).toEqual([product]);
+  });
+});
+
 describe('browse abandonment', () => {
   it('sends reviews after three views and a week away, then a coupon when neither opened nor visited', async () => {
     const w = journeysWorld();

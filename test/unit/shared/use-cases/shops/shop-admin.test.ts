@@ -39,6 +39,33 @@ describe('adding a shop', () => {
   });
 });
 
+describe('a new shop’s tiers', () => {
+  const tiers = [
+    { name: 'member', minSpend: 0, priceFactor: 0.95 },
+    { name: 'vip', minSpend: 5000, priceFactor: 0.9, benefits: ['10% off everything', 'Free shipping'] },
+  ];
+
+  it('keep the benefits the tier change notice lists', async () => {
+    const store = new FakeShopStore();
+    const { shopId } = await addShop(store, withoutSenderTenants, { name: 'Tiered Tea', tiers }, now);
+    expect((await store.getShop(shopId))?.tiers).toEqual(tiers);
+  });
+
+  it('refuse a tier named twice and an empty benefit, by path', async () => {
+    const error = await addShop(
+      new FakeShopStore(),
+      withoutSenderTenants,
+      { name: 'x', tiers: [...tiers, { name: 'vip', minSpend: 9000, priceFactor: 0.85, benefits: [' '] }] },
+      now,
+    ).catch((e) => e);
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as ValidationError).issues.map((i) => i.path).sort()).toEqual([
+      'tiers.2.benefits.0',
+      'tiers.2.name',
+    ]);
+  });
+});
+
 describe('a new shop’s sending tenant', () => {
   it('is made once, with the shop, before its first key', async () => {
     const store = new FakeShopStore();
