@@ -9,5 +9,5 @@ import { resolve } from 'node:path';
 import { compileDefaults, compiledDefaultsFile } from '../shared/domain/sending/compile-defaults.js';
 
 const out = resolve(import.meta.dirname, '..', compiledDefaultsFile);
-writeFileSync(out, `${JSON.stringify(await compileDefaults(), null, 1)}\n`);
+writeFileSync(out, `${JSON.stringify(await compileDefaults(), null, 2)}\n`);
 console.log(`wrote ${out}`);

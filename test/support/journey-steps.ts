@@ -346,6 +346,22 @@ export const ev = {
     customer,
     properties: { orderId, refundId: `R-${orderId}`, amount },
   }),
+  cancelled: (customer: string, orderId: string): EventIn => ({
+    type: 'order_cancelled',
+    customer,
+    properties: { orderId, reason: 'changed mind' },
+  }),
+  /** A carrier's update on a shipped order, as the shop forwards it. */
+  delivery: (
+    customer: string,
+    orderId: string,
+    status: 'arrived_in_city' | 'out_for_delivery' | 'delivered',
+    city?: string,
+  ): EventIn => ({
+    type: 'order_delivery_updated',
+    customer,
+    properties: { orderId, status, ...(city ? { city } : {}) },
+  }),
   cart: (customer: string, skus: string[]): EventIn => ({
     type: 'cart_updated',
     customer,

@@ -58,6 +58,23 @@ const propertySchemas = {
   }),
   order_paid: z.strictObject({ orderId: text(128), amount: money.optional(), method: text(64).optional() }),
   order_shipped: z.strictObject({ orderId: text(128), carrier: text(128), trackingNumber: text(128) }),
+  /**
+   * Called off before it was fulfilled (Segment's "Order Cancelled"). A paid order cancelled also
+   * gets its money back: the shop reports that as order_refunded, which is what changes spend.
+   */
+  order_cancelled: z.strictObject({ orderId: text(128), reason: text(512).optional() }),
+  /**
+   * Where a shipped parcel is, one event per carrier update. One type with a status rather than a
+   * type per stage: carriers' tracking webhooks (and Shopify's fulfillment events) report a status
+   * code on one stream, so a shop forwards them with one mapping, and a stage added later is a new
+   * status, not a new event type. Segment's e-commerce spec names no delivery events to follow.
+   * `city`: where it arrived, for arrived_in_city.
+   */
+  order_delivery_updated: z.strictObject({
+    orderId: text(128),
+    status: z.enum(['arrived_in_city', 'out_for_delivery', 'delivered']),
+    city: text(128).optional(),
+  }),
   order_refunded: z.strictObject({
     orderId: text(128),
     refundId: text(128),

@@ -35,6 +35,11 @@ export interface OrderFacts {
   placedAt?: string;
   paidAt?: string;
   shippedAt?: string;
+  /**
+   * When the shop called the order off. A cancelled order is neither unpaid nor a purchase, paid or
+   * not: the money of a paid one goes back, whether or not the shop also reports the refund.
+   */
+  cancelledAt?: string;
   /** Minor units. */
   total?: number;
   currency?: string;
@@ -305,6 +310,12 @@ export function applyToActivity(activity: Activity, event: StoredEvent): void {
     case 'order_shipped':
       order(event.properties.orderId).shippedAt = at;
       break;
+    case 'order_cancelled': {
+      // The first report stands: a cancellation reported again later is the same cancellation.
+      const o = order(event.properties.orderId);
+      o.cancelledAt = o.cancelledAt ? earlier(o.cancelledAt, at) : at;
+      break;
+    }
     case 'order_refunded':
       order(event.properties.orderId).refunds[event.properties.refundId] = toMinorUnits(
         event.properties.amount,
@@ -411,7 +422,10 @@ function sharedDays(a: Record<string, string>, b: Record<string, string>): numbe
   return shared;
 }
 
-/** What one order adds to the stats: nothing until it is placed; spend only once paid and not fully refunded. */
+/**
+ * What one order adds to the stats: nothing until it is placed; spend only once paid and neither
+ * fully refunded nor cancelled.
+ */
 export interface Contribution {
   placedAt: string;
   paid: boolean;
@@ -426,14 +440,15 @@ export function contributionOf(o: OrderFacts): Contribution | null {
   const refunded = Object.values(o.refunds).reduce((a, b) => a + b, 0);
   const net = Math.max(0, o.total - refunded);
   const fullyRefunded = o.total > 0 && net === 0;
-  const paid = Boolean(o.paidAt) && !fullyRefunded;
+  const cancelledOrRefunded = fullyRefunded || o.cancelledAt !== undefined;
+  const paid = Boolean(o.paidAt) && !cancelledOrRefunded;
   return {
     placedAt: o.placedAt,
     paid,
     net: paid ? net : 0,
     discounted: paid && o.discounted,
     couponCode: paid ? o.couponCode : undefined,
-    unpaid: !o.paidAt && !fullyRefunded,
+    unpaid: !o.paidAt && !cancelledOrRefunded,
   };
 }
 
@@ -547,10 +562,13 @@ export function archiveOldOrders(activity: Activity, timeZone: string): Archived
   });
   const newest = placed.reduce((max, o) => (o.at > max ? o.at : max), '');
   const settledBefore = new Date(Date.parse(newest || '1970-01-01') - unpaidKeptDays * dayMs).toISOString();
-  // Only settled orders move out: paid ones (a late refund is all that can still change them), and
-  // unpaid ones left long behind. An order not placed yet, or awaiting its payment, stays.
+  // Only settled orders move out: paid or cancelled ones (a late refund is all that can still change
+  // them), and unpaid ones left long behind. An order not placed yet, or awaiting its payment, stays.
   const movable = placed
-    .filter(({ id, at }) => activity.orders[id]?.paidAt || at < settledBefore)
+    .filter(({ id, at }) => {
+      const o = activity.orders[id];
+      return o?.paidAt || o?.cancelledAt || at < settledBefore;
+    })
     .sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : a.id < b.id ? -1 : 1));
   const moved = movable.slice(0, Math.max(0, movable.length - recentOrdersKept));
   const archived: ArchivedOrder[] = [];
@@ -642,6 +660,14 @@ function mergeOrder(a: OrderFacts | undefined, b: OrderFacts): OrderFacts {
     placedAt: a.placedAt ?? b.placedAt,
     paidAt: a.paidAt && b.paidAt ? earlier(a.paidAt, b.paidAt) : (a.paidAt ?? b.paidAt),
     shippedAt: a.shippedAt ?? b.shippedAt,
+    ...(a.cancelledAt || b.cancelledAt
+      ? {
+          cancelledAt:
+            a.cancelledAt && b.cancelledAt
+              ? earlier(a.cancelledAt, b.cancelledAt)
+              : (a.cancelledAt ?? b.cancelledAt),
+        }
+      : {}),
     total: a.total ?? b.total,
     currency: a.currency ?? b.currency,
     refunds: { ...a.refunds, ...b.refunds },

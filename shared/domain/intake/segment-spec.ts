@@ -105,6 +105,8 @@ function mapTrack(m: Message): Array<{ suffix: string; type: string; properties:
           properties: { orderId: p.order_id, refundId: m.messageId, amount: p.total ?? p.revenue },
         },
       ];
+    case 'Order Cancelled':
+      return [{ suffix: '', type: 'order_cancelled', properties: { orderId: p.order_id, reason: p.reason } }];
     default:
       // Events already named in huitou's words pass through unchanged.
       return m.event && /^[a-z_]+$/.test(m.event) ? [{ suffix: '', type: m.event, properties: p }] : null;

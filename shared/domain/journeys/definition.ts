@@ -148,6 +148,14 @@ export const stepSchema = z.discriminatedUnion('type', [
     ...eventMatchSchema.shape,
     timeout: durationSchema,
     onEvent: id.optional(),
+    /**
+     * Where to go by what the event that came says (the first route whose filters all match), e.g.
+     * a delivery update by its status; onEvent (or next) when none does.
+     */
+    routes: z
+      .array(z.strictObject({ where: z.array(filterSchema).min(1), goTo: id }))
+      .max(10)
+      .optional(),
     onTimeout: id.optional(),
   }),
   z.strictObject({
@@ -232,7 +240,11 @@ export function successors(step: Step): Array<string | undefined> {
     case 'branch':
       return [step.goTo, step.else ?? step.next];
     case 'waitForEvent':
-      return [step.onEvent ?? step.next, step.onTimeout ?? step.next];
+      return [
+        ...(step.routes ?? []).map((r) => r.goTo),
+        step.onEvent ?? step.next,
+        step.onTimeout ?? step.next,
+      ];
     case 'waitUntilDate':
       return [step.next, step.ifUnknown];
     case 'exit':
@@ -278,6 +290,15 @@ function checkGraph(def: JourneyDefinition, ctx: z.RefinementCtx): void {
       if (typeof ref === 'string' && !index.has(ref))
         ctx.addIssue({ code: 'custom', path: ['steps', i, field], message: `no step ${ref}` });
     }
+    if (s.type === 'waitForEvent')
+      (s.routes ?? []).forEach((r, j) => {
+        if (!index.has(r.goTo))
+          ctx.addIssue({
+            code: 'custom',
+            path: ['steps', i, 'routes', j, 'goTo'],
+            message: `no step ${r.goTo}`,
+          });
+      });
     if (s.type === 'branch')
       for (const ref of conditionRefs(s.if))
         if (!index.has(ref))

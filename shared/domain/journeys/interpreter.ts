@@ -12,7 +12,7 @@ import {
   nextTimeOfDay,
   parseTimeOfDay,
 } from './time.js';
-import { eventMatches, type JourneyEvent, keyOf, triggerMatches } from './triggers.js';
+import { eventMatches, type JourneyEvent, keyOf, matchesFilter, triggerMatches } from './triggers.js';
 
 /**
  * The journey interpreter: given an instance, the definition version it runs on, one input (an
@@ -429,7 +429,8 @@ export function advance(
     ) {
       actions.push({ type: 'cancelWake', at: inst.wait.until });
       inst.wait = null;
-      goTo(inst, def, stepIndex(def), current, current.onEvent ?? current.next);
+      const route = current.routes?.find((r) => r.where.every((f) => matchesFilter(event.properties, f)));
+      goTo(inst, def, stepIndex(def), current, route?.goTo ?? current.onEvent ?? current.next);
       run(inst, def, customer, now, actions);
     }
     return { instance: inst, actions };

@@ -8,6 +8,19 @@ import { type JourneyDefinition, type JourneyDefinitionInput, parseDefinition } 
 
 const orderKey = 'orderId';
 
+/** An order-care SMS: transactional, ahead of marketing, useless once the news is old. */
+function orderNotice(id: string, template: string, expiresAfter: { days?: number; hours?: number }) {
+  return {
+    id,
+    type: 'send' as const,
+    channel: 'sms' as const,
+    template,
+    purpose: 'transactional' as const,
+    priority: 8,
+    expiresAfter,
+  };
+}
+
 export const playbooks = {
   /** Per order: 30 minutes after it, and a last call two hours before the 72-hour auto-close. */
   'unpaid-order-reminder': {
@@ -39,17 +52,22 @@ export const playbooks = {
         expiresAfter: { hours: 2 },
       },
     ],
-    // There is no cancellation event yet; a refund of the unpaid order is how a shop reports one.
+    // A refund is no exit of its own: money can only go back on an order that was paid.
     exit: {
       events: [
         { event: 'order_paid', key: 'same' },
-        { event: 'order_refunded', key: 'same' },
+        { event: 'order_cancelled', key: 'same' },
       ],
     },
     reentry: { mode: 'never' },
   },
 
-  /** Per order, transactional: shipped with carrier and tracking number, then a review request. */
+  /**
+   * Per order, transactional: shipped with carrier and tracking number; then a notice on each
+   * delivery update the shop forwards (arrived in the city, out for delivery, delivered), each
+   * stage once and never one behind a later stage; the review request three days after delivered.
+   * A shop that never reports delivered gets the review request a week after the latest news.
+   */
   'order-care': {
     id: 'order-care',
     version: 1,
@@ -57,17 +75,48 @@ export const playbooks = {
     trigger: { type: 'event', event: 'order_shipped' },
     instanceKey: orderKey,
     steps: [
+      orderNotice('shipped', 'order-shipped', { days: 2 }),
       {
-        id: 'shipped',
-        type: 'send',
-        channel: 'sms',
-        template: 'order-shipped',
-        purpose: 'transactional',
-        priority: 8,
-        expiresAfter: { days: 2 },
+        // `next` (the timeout) keeps the step's former meaning, a week standing for "delivered", for
+        // instances that waited here on a timer before delivery updates existed.
+        id: 'until-delivered',
+        type: 'waitForEvent',
+        event: 'order_delivery_updated',
+        key: 'same',
+        timeout: { days: 7 },
+        routes: [
+          { where: [{ property: 'status', op: 'eq', value: 'delivered' }], goTo: 'delivered' },
+          {
+            where: [{ property: 'status', op: 'eq', value: 'out_for_delivery' }],
+            goTo: 'out-for-delivery-once',
+          },
+        ],
+        onEvent: 'arrived-once',
+        next: 'review-time',
       },
-      // Delivery events are not in the event model yet: a week after shipping stands for "delivered".
-      { id: 'until-delivered', type: 'wait', duration: { days: 7 } },
+      {
+        id: 'arrived-once',
+        type: 'branch',
+        if: {
+          type: 'any',
+          of: [
+            { type: 'visits', step: 'arrived', op: 'gte', value: 1 },
+            { type: 'visits', step: 'out-for-delivery', op: 'gte', value: 1 },
+          ],
+        },
+        goTo: 'until-delivered',
+      },
+      { ...orderNotice('arrived', 'order-arrived', { days: 1 }), next: 'until-delivered' },
+      {
+        id: 'out-for-delivery-once',
+        type: 'branch',
+        if: { type: 'visits', step: 'out-for-delivery', op: 'gte', value: 1 },
+        goTo: 'until-delivered',
+      },
+      // Out for delivery is news for the day it is sent only.
+      { ...orderNotice('out-for-delivery', 'order-out-for-delivery', { hours: 6 }), next: 'until-delivered' },
+      orderNotice('delivered', 'order-delivered', { days: 1 }),
+      { id: 'until-review', type: 'wait', duration: { days: 3 } },
       { id: 'review-time', type: 'waitUntil', at: '10:00', zone: 'customer' },
       {
         id: 'review-request',
@@ -79,7 +128,12 @@ export const playbooks = {
         expiresAfter: { days: 7 },
       },
     ],
-    exit: { events: [{ event: 'order_refunded', key: 'same' }] },
+    exit: {
+      events: [
+        { event: 'order_refunded', key: 'same' },
+        { event: 'order_cancelled', key: 'same' },
+      ],
+    },
     reentry: { mode: 'never' },
   },
 
@@ -288,6 +342,7 @@ export const playbooks = {
       events: [
         { event: 'order_placed', key: 'other' },
         { event: 'order_refunded', key: 'same' },
+        { event: 'order_cancelled', key: 'same' },
       ],
     },
     reentry: { mode: 'never' },

@@ -10,6 +10,9 @@ import type { Locale, TemplateSource } from './templates.js';
 export const playbookIds = [
   'unpaid-order-reminder',
   'order-care-shipped',
+  'order-care-arrived',
+  'order-care-out-for-delivery',
+  'order-care-delivered',
   'order-care-review',
   'welcome',
   'cart-abandonment',
@@ -142,6 +145,86 @@ const playbooks: Record<PlaybookId, Playbook> = {
         ],
         cta: '查看物流',
         sms: '【{{ shop.name }}】您的订单{{ order.id }}已由{{ order.carrier }}发出，运单号{{ order.tracking_number }}。',
+      },
+    },
+  },
+  // Delivery progress, as the shop forwards its carrier's updates (order_delivery_updated).
+  'order-care-arrived': {
+    purpose: 'care',
+    ctaUrl: `order.tracking_url | default: ${shopUrl}`,
+    blocks: [],
+    copy: {
+      en: {
+        subject: 'Your order {{ order.id }} has arrived in your city',
+        preheader: 'It will be with you soon.',
+        heading: 'Almost there',
+        body: [
+          'Order {{ order.id }} has arrived in your city{% if order.carrier %} with {{ order.carrier }}{% endif %} and will be out for delivery soon.',
+        ],
+        cta: 'Track your parcel',
+        sms: '[{{ shop.name }}] Order {{ order.id }} has arrived in your city and will be delivered soon.',
+      },
+      'zh-CN': {
+        subject: '您的订单 {{ order.id }} 已到达您所在城市',
+        preheader: '很快就会送到您手中。',
+        heading: '包裹已到达您的城市',
+        body: [
+          '订单 {{ order.id }} 已到达您所在的城市{% if order.carrier %}（{{ order.carrier }}）{% endif %}，即将为您派送。',
+        ],
+        cta: '查看物流',
+        sms: '【{{ shop.name }}】您的订单{{ order.id }}已到达您所在城市，即将为您派送。',
+      },
+    },
+  },
+  'order-care-out-for-delivery': {
+    purpose: 'care',
+    ctaUrl: `order.tracking_url | default: ${shopUrl}`,
+    blocks: [],
+    copy: {
+      en: {
+        subject: 'Your order {{ order.id }} is out for delivery',
+        preheader: 'It arrives today.',
+        heading: 'Out for delivery',
+        body: [
+          'Order {{ order.id }} is on the courier’s round today{% if order.tracking_number %} (tracking number {{ order.tracking_number }}){% endif %}. Please keep your phone at hand.',
+        ],
+        cta: 'Track your parcel',
+        sms: '[{{ shop.name }}] Order {{ order.id }} is out for delivery today. Please keep your phone at hand.',
+      },
+      'zh-CN': {
+        subject: '您的订单 {{ order.id }} 正在派送',
+        preheader: '今天就到。',
+        heading: '包裹正在派送中',
+        body: [
+          '订单 {{ order.id }} 今天正在派送{% if order.tracking_number %}（运单号 {{ order.tracking_number }}）{% endif %}，请保持电话畅通。',
+        ],
+        cta: '查看物流',
+        sms: '【{{ shop.name }}】您的订单{{ order.id }}正在派送，请保持电话畅通。',
+      },
+    },
+  },
+  'order-care-delivered': {
+    purpose: 'care',
+    ctaUrl: `order.tracking_url | default: ${shopUrl}`,
+    blocks: [],
+    copy: {
+      en: {
+        subject: 'Your order {{ order.id }} has been delivered',
+        preheader: 'Enjoy it.',
+        heading: 'Delivered',
+        body: [
+          'Order {{ order.id }} has been delivered. If anything is missing or not right, just reply and we will sort it out.',
+        ],
+        cta: 'See your order',
+        sms: '[{{ shop.name }}] Order {{ order.id }} has been delivered. Anything not right? Let us know: {{ shop.url }}',
+      },
+      'zh-CN': {
+        subject: '您的订单 {{ order.id }} 已签收',
+        preheader: '祝您使用愉快。',
+        heading: '包裹已签收',
+        body: ['订单 {{ order.id }} 已签收。如有缺漏或任何问题，直接回复我们，我们会尽快处理。'],
+        cta: '查看订单',
+        sms: '【{{ shop.name }}】您的订单{{ order.id }}已签收，如有问题请联系我们：{{ shop.url }}',
       },
     },
   },
@@ -526,6 +609,9 @@ export const stepTemplateDefaults: Readonly<Record<string, PlaybookId>> = {
   'unpaid-reminder': 'unpaid-order-reminder',
   'unpaid-last-call': 'unpaid-order-reminder',
   'order-shipped': 'order-care-shipped',
+  'order-arrived': 'order-care-arrived',
+  'order-out-for-delivery': 'order-care-out-for-delivery',
+  'order-delivered': 'order-care-delivered',
   'review-request': 'order-care-review',
   'welcome-account': 'welcome',
   'welcome-need-help': 'welcome',

@@ -26,6 +26,8 @@ interface Order {
   total: number;
   refund: number;
   coupon: boolean;
+  /** Called off before it was paid, after (its refund reported or not), or not at all. */
+  cancelled: 'no' | 'unpaid' | 'paid';
 }
 const at = (day: number, minute = 0) =>
   new Date(Date.UTC(2025, 0, 1) + day * 86_400_000 + minute * 60_000).toISOString();
@@ -37,8 +39,11 @@ const eventsOf = (o: Order): StoredEvent[] => [
     items: [{ sku: 'longjing', category: 'green tea', price: o.total, quantity: 1 }],
     ...(o.coupon ? { couponCode: 'SPRING' } : {}),
   }),
-  ev(`${o.id}:paid`, 'order_paid', at(o.day, 5), { orderId: o.id }),
-  ...(o.refund > 0
+  ...(o.cancelled === 'unpaid' ? [] : [ev(`${o.id}:paid`, 'order_paid', at(o.day, 5), { orderId: o.id })]),
+  ...(o.cancelled === 'no'
+    ? []
+    : [ev(`${o.id}:cancel`, 'order_cancelled', at(o.day, 10), { orderId: o.id })]),
+  ...(o.refund > 0 && o.cancelled !== 'unpaid'
     ? [
         ev(`${o.id}:refund`, 'order_refunded', at(o.day + 3), {
           orderId: o.id,
@@ -49,15 +54,16 @@ const eventsOf = (o: Order): StoredEvent[] => [
     : []),
 ];
 
-/** The plain computation, over every order. */
-function expected(orders: Order[]) {
+/** The plain computation, over every order not cancelled. */
+function expected(all: Order[]) {
+  const orders = all.filter((o) => o.cancelled === 'no');
   const net = orders.map((o) => Math.round(o.total * 100) - Math.round(o.refund * 100));
   const days = orders.map((o) => o.day).sort((a, b) => a - b);
   return {
     paidOrderCount: orders.length,
     totalSpend: net.reduce((a, b) => a + b, 0),
-    firstOrderAt: at(days[0] ?? 0),
-    lastOrderAt: at(days.at(-1) ?? 0),
+    firstOrderAt: days.length ? at(days[0] ?? 0) : null,
+    lastOrderAt: days.length ? at(days.at(-1) ?? 0) : null,
     discountedOrderCount: orders.filter((o) => o.coupon).length,
     couponsUsed: orders.some((o) => o.coupon) ? { SPRING: orders.filter((o) => o.coupon).length } : {},
     purchaseDays: new Set(days).size,
@@ -98,6 +104,7 @@ const orderArb = fc
           total: fc.integer({ min: 1, max: 2000 }),
           refundShare: fc.oneof(fc.constant(0), fc.double({ min: 0.05, max: 0.9, noNaN: true })),
           coupon: fc.boolean(),
+          cancelled: fc.constantFrom('no', 'no', 'no', 'unpaid', 'paid'),
         }),
       ),
     ),
@@ -120,7 +127,11 @@ describe('order history', () => {
         expect(stats).toMatchObject(want);
         // Three years of days, in any arrival order: every occasion counted once.
         expect(stats.purchaseDays).toBe(purchaseDays);
-        expect(stats.averageOrderValue).toBe(Math.round(want.totalSpend / want.paidOrderCount));
+        expect(stats.averageOrderValue).toBe(
+          want.paidOrderCount ? Math.round(want.totalSpend / want.paidOrderCount) : 0,
+        );
+        // Every order is paid or cancelled: none is left waiting for payment.
+        expect(stats.unpaidOrderIds).toEqual([]);
         expect(Object.keys(profile.activity.orders).length).toBeLessThan(recentOrdersKept + 4);
       }),
       { numRuns: 150 },
@@ -134,6 +145,7 @@ describe('order history', () => {
       total: 80,
       refund: 0,
       coupon: false,
+      cancelled: 'no' as const,
     }));
     const few = many.slice(0, 5);
     const big = applyInBatches(many.flatMap(eventsOf), 100).profile;
@@ -152,6 +164,7 @@ describe('order history', () => {
       total: 100,
       refund: 0,
       coupon: i === 0,
+      cancelled: 'no' as const,
     }));
     const { profile, archive } = applyInBatches(orders.flatMap(eventsOf), 50);
     expect(archive.has('o0')).toBe(true);
@@ -168,6 +181,37 @@ describe('order history', () => {
       totalSpend: 1900 * 100,
       discountedOrderCount: 0,
       couponsUsed: {},
+    });
+  });
+
+  it('takes an order cancelled after it moved out of the profile out of count and spend', () => {
+    const orders = Array.from({ length: 20 }, (_, i) => ({
+      id: `o${i}`,
+      day: i * 10,
+      total: 100,
+      refund: 0,
+      coupon: false,
+      cancelled: 'no' as const,
+    }));
+    const { profile, archive } = applyInBatches(orders.flatMap(eventsOf), 50);
+    expect(archive.has('o1')).toBe(true);
+    const cancel = ev('late-cancel', 'order_cancelled', at(30), { orderId: 'o1', reason: 'out of stock' });
+    const late = applyEvents(profile, [cancel], settings, archive);
+    expect(late.archivedOrders.map((o) => o.orderId)).toEqual(['o1']);
+    expect(summarize(late.profile.activity, 'UTC')).toMatchObject({
+      paidOrderCount: 19,
+      totalSpend: 1900 * 100,
+    });
+    // Its refund reported too, the order is still taken out once.
+    const archiveAfter = new Map([
+      ...archive,
+      ...late.archivedOrders.map((o) => [o.orderId, o.facts] as const),
+    ]);
+    const refund = ev('late-refund', 'order_refunded', at(31), { orderId: 'o1', refundId: 'r', amount: 100 });
+    const both = applyEvents(late.profile, [refund], settings, archiveAfter);
+    expect(summarize(both.profile.activity, 'UTC')).toMatchObject({
+      paidOrderCount: 19,
+      totalSpend: 1900 * 100,
     });
   });
 });

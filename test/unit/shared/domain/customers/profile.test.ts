@@ -108,6 +108,26 @@ describe('profile stats', () => {
     expect(p.activity.cart?.items).toEqual([pot, { sku: 'cup', price: 19, quantity: 2 }]);
   });
 
+  it('takes a cancelled order off the unpaid list and out of purchases, whichever event arrives first', () => {
+    const cancelled = (orderId: string, at: string) =>
+      ev('order_cancelled', at, { orderId, reason: 'changed mind' });
+    const events = [
+      placed('o1', 40, '2026-05-01T09:00:00.000Z'),
+      cancelled('o1', '2026-05-01T10:00:00.000Z'),
+      placed('o2', 90, '2026-05-02T09:00:00.000Z'),
+      paid('o2', '2026-05-02T09:01:00.000Z'),
+      // Cancelled after payment, with no refund reported: not a purchase either.
+      cancelled('o2', '2026-05-02T12:00:00.000Z'),
+      placed('o3', 25, '2026-05-03T09:00:00.000Z'),
+      paid('o3', '2026-05-03T09:01:00.000Z'),
+    ];
+    for (const order of [events, [...events].reverse()]) {
+      const p = applyEvents(newProfile('tea', 'c1', '2026-01-01T00:00:00.000Z'), order, settings).profile;
+      expect(statsOf(p)).toMatchObject({ unpaidOrderIds: [], paidOrderCount: 1, totalSpend: 2500 });
+      expect(p.activity.orders.o1?.cancelledAt).toBe('2026-05-01T10:00:00.000Z');
+    }
+  });
+
   it('moves the tier when cumulative spend (in currency units) crosses a threshold', () => {
     const p0 = newProfile('tea', 'c1', '2026-01-01T00:00:00.000Z');
     const first = applyEvents(

@@ -68,6 +68,19 @@ describe('journey definitions', () => {
       'steps.0: matching on the key needs an instanceKey',
     ],
     ['a bad time of day', [{ id: 'w', type: 'waitUntil', at: '25:00' }], 'steps.0.at: HH:MM (24 hours)'],
+    [
+      'a wait routing an event to a missing step',
+      [
+        {
+          id: 'w',
+          type: 'waitForEvent',
+          event: 'order_delivery_updated',
+          timeout: { days: 7 },
+          routes: [{ where: [{ property: 'status', op: 'eq', value: 'delivered' }], goTo: 'nowhere' }],
+        },
+      ],
+      'steps.0.routes.0.goTo: no step nowhere',
+    ],
   ])('reports %s by path', (_, steps, expected) => {
     expect(issuesOf({ ...base, steps }).some((i) => i.startsWith(expected))).toBe(true);
   });
