@@ -1,7 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { expect } from 'vitest';
+import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
+import { expect, onTestFinished } from 'vitest';
 import { parseDuration } from '../../infra/local/scheduler.js';
 import { createDocumentClient } from '../../shared/adapters/dynamodb/client.js';
+import { keys } from '../../shared/adapters/dynamodb/keys.js';
 import { DynamoSendRecordStore } from '../../shared/adapters/dynamodb/send-record-store.js';
 import { type PlaybookId, playbooks } from '../../shared/domain/journeys/playbooks.js';
 import { nextTimeOfDay, parseTimeOfDay } from '../../shared/domain/journeys/time.js';
@@ -159,6 +161,14 @@ const phoneOf = (n: number) => `139${String(10_000_000 + n).slice(1)}`;
 
 export async function stepTable(setup: TableSetup): Promise<StepTable> {
   const shop = await newShop();
+  // The table's shop leaves the stack's shop list when its test ends: the local clock's nights
+  // refresh every listed shop, so tables run later (and the other files) do not pay for this one.
+  onTestFinished(async () => {
+    useStackDynamoDb();
+    await createDocumentClient().send(
+      new DeleteCommand({ TableName: stack().tableName, Key: keys.shop(shop.shopId) }),
+    );
+  });
   for (const journeyId of setup.enable ?? []) {
     const res = await call(shop, 'POST', `/v1/journeys/${journeyId}/enable`);
     if (res.status !== 200) throw new Error(`enable ${journeyId}: ${res.status} ${JSON.stringify(res.body)}`);

@@ -1,4 +1,5 @@
 import { dueMinuteOf, minuteAfter } from '../../adapters/dynamodb/keys.js';
+import { NotFoundError } from '../../domain/errors.js';
 import type { ShopSettings } from '../../domain/shops/shop.js';
 import type { DueIndex, DuePointer, ShardCursor } from '../../ports/journeys/due-index.js';
 import { type RuntimeDeps, runCustomer } from './journey-runtime.js';
@@ -80,7 +81,12 @@ async function runShard(
     for (let group = groups.shift(); group; group = groups.shift()) {
       const first = group[0] as DuePointer;
       try {
-        const shop = await deps.shopSettings(first.shopId);
+        const shop = await deps.shopSettings(first.shopId).catch((error: unknown) => {
+          if (error instanceof NotFoundError) return null;
+          throw error;
+        });
+        // A shop that is gone has nothing left to run: its pointers are passed over, never keep the shard.
+        if (!shop) continue;
         const inputs = group.map((pointer) => ({ kind: 'pointer' as const, pointer }));
         queued += (await runCustomer(deps, shop, first.customerId, inputs)).length;
       } catch (error) {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { NotFoundError } from '../../../../../shared/domain/errors.js';
 import { segmentEvent } from '../../../../../shared/domain/journeys/triggers.js';
 import { isHeldOut, isInGlobalControl } from '../../../../../shared/domain/sending/holdout.js';
 import { applyNewEvents } from '../../../../../shared/use-cases/customers/apply-events.js';
@@ -231,6 +232,20 @@ describe('the runtime', () => {
     expect(await w.tick()).toMatchObject({ failedShards: 0, queued: 1 });
     await w.runUntil('2026-11-02T09:00:00.000Z');
     expect(w.takeLines()).toEqual(['2026-11-02T08:31 unpaid-reminder SO-1']);
+  });
+
+  it('passes over the pointers of a shop that is gone instead of keeping the shard', async () => {
+    const w = await reminderDue();
+    const settings = w.deps.shopSettings;
+    w.deps.shopSettings = async (shopId) => {
+      if (shopId === 'tea') throw new NotFoundError(`shop ${shopId}`);
+      return settings(shopId);
+    };
+    expect(await w.tick()).toMatchObject({ busyShards: 1, failedShards: 0, queued: 0 });
+    w.deps.shopSettings = settings;
+    w.clock.set('2026-11-02T08:31:00.000Z');
+    // The cursor moved on: the minute is not run again.
+    expect(await w.tick()).toMatchObject({ busyShards: 0, queued: 0 });
   });
 
   it('decides again after losing a race for an instance, and sends once', async () => {
