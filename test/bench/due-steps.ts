@@ -197,7 +197,7 @@ export async function dueStepsSection(stack: BenchStack): Promise<{ result: unkn
       '',
       '| | US$ |',
       '|---|---|',
-      `| the step run: ${r.tickUnitsPerStep.write} write units (the instance saved as it moves on and as its outbox empties, the next wake and a dispatch pointer) and ${r.tickUnitsPerStep.read} read units (profile, instances, contact history) per step, metered on a tick of ${r.tickUnitsPerStep.metered.toLocaleString('en')} | ${c.tickWritesUsd} + ${c.tickReadsUsd} |`,
+      `| the step run: ${r.tickUnitsPerStep.write} write units (the instance saved as it moves on and as its outbox empties, the next wake's pointer and its cursor mark) and ${r.tickUnitsPerStep.read} read units (profile, instances, contact history) per step, metered on a tick of ${r.tickUnitsPerStep.metered.toLocaleString('en')} | ${c.tickWritesUsd} + ${c.tickReadsUsd} |`,
       `| pointer writes when the step is scheduled (1 write unit each) | ${c.pointerWritesUsd} |`,
       `| cursor marks (at most 1 conditional write per step) | ${c.cursorWritesUsd} |`,
       `| pointer reads (~150 bytes each, 4 KB per read unit) | ${c.pointerReadsUsd} |`,
