@@ -79,6 +79,8 @@ export class LocalScheduler {
   /** Moves the clock forward, firing everything that falls due on the way. Returns the firings. */
   advance(ms: number): Promise<number> {
     return this.exclusive(async () => {
+      // What was requested before the clock moves (events still on the stream) starts its work now.
+      await this.settle();
       const target = now().getTime() + ms;
       const fired = await this.catchUp(target);
       setClockTo(new Date(target));

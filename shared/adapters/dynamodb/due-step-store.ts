@@ -66,19 +66,19 @@ export class DynamoDueIndex implements DueIndex {
       const minute = dueMinuteOf(p.at);
       if (!earliest.has(shard) || (earliest.get(shard) as string) > minute) earliest.set(shard, minute);
     }
-    await Promise.all(
-      [...earliest].map(([shard, minute]) =>
-        conditionally(() =>
-          this.doc.send(
-            new UpdateCommand({
-              TableName: this.tableName,
-              Key: keys.dueCursor(shard),
-              UpdateExpression: 'SET nextAt = :m',
-              ConditionExpression: 'attribute_not_exists(nextAt) OR nextAt > :m',
-              ExpressionAttributeValues: { ':m': minute },
-            }),
-          ),
-        ),
+    await Promise.all([...earliest].map(([shard, minute]) => this.lower(shard, minute)));
+  }
+
+  async lower(shard: number, minute: string): Promise<void> {
+    await conditionally(() =>
+      this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.dueCursor(shard),
+          UpdateExpression: 'SET nextAt = :m',
+          ConditionExpression: 'attribute_not_exists(nextAt) OR nextAt > :m',
+          ExpressionAttributeValues: { ':m': minute },
+        }),
       ),
     );
   }
@@ -141,6 +141,8 @@ export class DynamoDueIndex implements DueIndex {
               ':to': `${through}~`,
             },
             ExclusiveStartKey: start,
+            // A pointer written just before must be seen: its writer may have left the mark alone.
+            ConsistentRead: true,
             ReturnConsumedCapacity: this.onRead ? 'TOTAL' : undefined,
           }),
         );
@@ -161,6 +163,7 @@ export class DynamoDueIndex implements DueIndex {
           KeyConditionExpression: 'pk = :pk AND sk > :after',
           ExpressionAttributeValues: { ':pk': keys.dueDay(shard, day), ':after': `${after}~` },
           Limit: 1,
+          ConsistentRead: true,
           ReturnConsumedCapacity: this.onRead ? 'TOTAL' : undefined,
         }),
       );

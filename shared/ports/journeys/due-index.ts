@@ -31,11 +31,16 @@ export interface DueIndex {
   shardOf(shopId: string, customerId: string): number;
   /** Writes pointers (the same pointer twice is one) and lowers their shards' nextAt. */
   add(pointers: DuePointer[]): Promise<void>;
+  /** Lowers a shard's nextAt to `minute` if it is later (as `add` does for the pointers it writes). */
+  lower(shard: number, minute: string): Promise<void>;
   /** Withdraws pointers no longer wanted (a cancelled wake); firing one anyway is harmless. */
   remove(pointers: DuePointer[]): Promise<void>;
   /** Every shard's cursor, in one read. */
   cursors(): Promise<ShardCursor[]>;
-  /** A shard's pointers in the minutes after `after` up to and including `through`, in time order. */
+  /**
+   * A shard's pointers in the minutes after `after` up to and including `through`, in time order.
+   * Reads are strongly consistent: a pointer whose writer has lowered the mark is always seen.
+   */
   dueIn(shard: number, after: string, through: string): Promise<DuePointer[]>;
   /** The minute of the shard's first pointer after `after`, looking at most `days` days ahead. */
   firstAfter(shard: number, after: string, days: number): Promise<string | null>;

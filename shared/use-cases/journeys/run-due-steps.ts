@@ -59,16 +59,73 @@ function earlier(a: string, b: string): string {
   return a < b ? a : b;
 }
 
+/** The shard's cursor as it is now. */
+async function cursorOf(deps: TickDeps, shard: number): Promise<ShardCursor> {
+  return (await deps.due.cursors()).find((c) => c.shard === shard) as ShardCursor;
+}
+
+/**
+ * Runs one busy shard. Writers add pointers while it runs (the stream, other customers' runs) and
+ * lower the mark only when it is later than their pointer, so the run first claims the shard by
+ * moving the mark to just past the minutes it will read: a pointer written after its read, at or
+ * before those minutes, then lowers the mark, the final move sees that and keeps it. A pointer later
+ * than those minutes, written after the run looked ahead, is looked for once more after the move.
+ */
 async function runShard(
   deps: TickDeps,
-  cursor: ShardCursor,
+  read: ShardCursor,
   through: string,
 ): Promise<{ queued: number; nextAt: string | null }> {
-  const nextAt = cursor.nextAt as string;
-  // From the cursor, or from just before the mark when a late write put a pointer behind it.
-  const after = earlier(cursor.doneThrough ?? minuteAfter(nextAt, -1), minuteAfter(nextAt, -1));
-  const until = earlier(through, minuteAfter(after, maxCatchUpMinutes));
-  const pointers = await deps.due.dueIn(cursor.shard, after, until);
+  let cursor = read;
+  let after: string;
+  let until: string;
+  for (;;) {
+    const nextAt = cursor.nextAt as string;
+    // From the cursor, or from just before the mark when a late write put a pointer behind it.
+    after = earlier(cursor.doneThrough ?? minuteAfter(nextAt, -1), minuteAfter(nextAt, -1));
+    until = earlier(through, minuteAfter(after, maxCatchUpMinutes));
+    // Every minute through `after` is done; none after it is yet, whatever this run does.
+    const claimed: ShardCursor = { shard: cursor.shard, doneThrough: after, nextAt: minuteAfter(until) };
+    if (await deps.due.moveCursor(cursor, claimed)) {
+      cursor = claimed;
+      break;
+    }
+    const now = await cursorOf(deps, cursor.shard);
+    // Another tick moved it on, or claimed it and runs it now (a tick that dies leaves the mark due).
+    if (now.doneThrough !== cursor.doneThrough || now.nextAt === null || now.nextAt > through)
+      return { queued: 0, nextAt: now.nextAt };
+    cursor = now;
+  }
+  const queued = await runPointers(deps, await deps.due.dueIn(cursor.shard, after, until));
+  const found = await deps.due.firstAfter(cursor.shard, until, lookAheadDays);
+  let next: ShardCursor = {
+    shard: cursor.shard,
+    doneThrough: until,
+    nextAt: found ?? minuteAfter(until, lookAheadDays * 1440),
+  };
+  for (let seen = cursor; !(await deps.due.moveCursor(seen, next)); ) {
+    const now = await cursorOf(deps, cursor.shard);
+    // Another tick moved it: that tick owns the cursor now.
+    if (now.doneThrough !== cursor.doneThrough) return { queued, nextAt: now.nextAt };
+    // A writer lowered the mark meanwhile (or another run claimed it): keep the lower one.
+    next = {
+      ...next,
+      nextAt: now.nextAt === null ? next.nextAt : earlier(now.nextAt, next.nextAt as string),
+    };
+    seen = now;
+  }
+  // A pointer written between the look ahead and the move found the claimed mark already earlier than
+  // it and left it there; the move then set the mark past it. Writers after the move lower it themselves.
+  const since = await deps.due.firstAfter(cursor.shard, until, lookAheadDays);
+  if (since !== null && since < (next.nextAt as string)) {
+    await deps.due.lower(cursor.shard, since);
+    return { queued, nextAt: since };
+  }
+  return { queued, nextAt: next.nextAt };
+}
+
+/** Runs each customer's pointers; every customer is tried, and a failure fails the run (the cursor stays). */
+async function runPointers(deps: TickDeps, pointers: DuePointer[]): Promise<number> {
   const byCustomer = new Map<string, DuePointer[]>();
   for (const p of pointers) {
     const key = JSON.stringify([p.shopId, p.customerId]);
@@ -95,24 +152,6 @@ async function runShard(
     }
   };
   await Promise.all(Array.from({ length: Math.min(customersInParallel, groups.length) }, worker));
-  // Every customer is tried; one failing keeps the cursor, so the shard's minutes run again.
   if (failures.length > 0) throw failures[0];
-  const found = await deps.due.firstAfter(cursor.shard, until, lookAheadDays);
-  let next: ShardCursor = {
-    shard: cursor.shard,
-    doneThrough: until,
-    nextAt: found ?? minuteAfter(until, lookAheadDays * 1440),
-  };
-  for (let read = cursor; !(await deps.due.moveCursor(read, next)); ) {
-    const now = (await deps.due.cursors()).find((c) => c.shard === cursor.shard) as ShardCursor;
-    // Another tick moved it: that tick owns the cursor now.
-    if (now.doneThrough !== cursor.doneThrough) return { queued, nextAt: now.nextAt };
-    // A writer lowered the mark meanwhile: keep the lower one.
-    next = {
-      ...next,
-      nextAt: now.nextAt === null ? next.nextAt : earlier(now.nextAt, next.nextAt as string),
-    };
-    read = now;
-  }
-  return { queued, nextAt: next.nextAt };
+  return queued;
 }

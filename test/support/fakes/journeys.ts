@@ -125,10 +125,13 @@ export class FakeDueIndex implements DueIndex {
     this.faults.check('add');
     for (const p of pointers) {
       this.pointers.set(this.key(p), copy(p));
-      const c = this.cursor(this.shardOf(p.shopId, p.customerId));
-      const minute = dueMinuteOf(p.at);
-      if (c.nextAt === null || c.nextAt > minute) this.marks.set(c.shard, { ...c, nextAt: minute });
+      await this.lower(this.shardOf(p.shopId, p.customerId), dueMinuteOf(p.at));
     }
+  }
+
+  async lower(shard: number, minute: string): Promise<void> {
+    const c = this.cursor(shard);
+    if (c.nextAt === null || c.nextAt > minute) this.marks.set(shard, { ...c, nextAt: minute });
   }
 
   async remove(pointers: DuePointer[]): Promise<void> {

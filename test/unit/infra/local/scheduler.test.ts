@@ -105,6 +105,21 @@ describe('the local scheduler', () => {
     expect(index.done.map((d) => d.at - start)).toEqual([hour + 30 * minute, 5 * hour]);
   });
 
+  it('settles what was requested before the clock moves: events posted just before an advance start their work at its minute', async () => {
+    const start = freshDay();
+    const index = dueIndex();
+    index.pending.add(start + 5 * hour);
+    // An order posted at 00:00, still on the stream when the advance begins, owes a reminder at 00:30.
+    let posted = true;
+    const settle = async () => {
+      if (posted) index.pending.add(start + 30 * minute);
+      posted = false;
+    };
+    const scheduler = new LocalScheduler([index.schedule], settle, quiet);
+    await scheduler.advance(6 * hour);
+    expect(index.done.map((d) => d.at - start)).toEqual([30 * minute, 5 * hour]);
+  });
+
   it('fires the next boundary after a firing that failed', async () => {
     const start = freshDay();
     const firings: number[] = [];

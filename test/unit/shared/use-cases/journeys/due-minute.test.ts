@@ -133,6 +133,64 @@ describe('the minute tick', () => {
   });
 });
 
+/** Where in a tick's run of a shard another writer's pointer lands: after which of the tick's requests. */
+const writePoints = ['cursors', 'moveCursor', 'dueIn', 'firstAfter'] as const;
+
+describe('a pointer written while a tick runs its shard', () => {
+  it('is run at its minute, or at the next tick when its minute has passed: never lost, never left for later', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...writePoints),
+        // Which of the tick's requests of that kind (a run reads cursors and moves the cursor more than once).
+        fc.integer({ min: 1, max: 3 }),
+        // The new pointer's minute against the tick's: already passed, this one, or soon after.
+        fc.integer({ min: -3, max: 45 }),
+        async (point, nth, offset) => {
+          const w = journeysWorld();
+          const tickAt = Date.parse('2026-06-01T10:00:00Z');
+          // The shard is busy at the tick: something of the same customer's was due a minute before.
+          await w.due.add([pointer(tickAt - minuteMs)]);
+          const late = pointer(tickAt + offset * minuteMs + 7_000);
+          const ranAt: number[] = [];
+          const read = w.due.dueIn.bind(w.due);
+          let tick = tickAt;
+          w.due.dueIn = async (shard, after, through) => {
+            const found = await read(shard, after, through);
+            if (found.some((p) => p.at === late.at)) ranAt.push(tick);
+            return found;
+          };
+          const due = w.due as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
+          let calls = 0;
+          let written = false;
+          const original = due[point]?.bind(w.due) as (...args: unknown[]) => Promise<unknown>;
+          due[point] = async (...args: unknown[]) => {
+            const result = await original(...args);
+            if (!written && ++calls === nth) {
+              written = true;
+              await w.due.add([late]);
+            }
+            return result;
+          };
+          await runDueSteps(w.deps, new Date(tick));
+          due[point] = original;
+          if (!written) await w.due.add([late]); // That request came fewer times: written after the tick.
+          const dueTick = Math.ceil(Date.parse(late.at) / minuteMs) * minuteMs;
+          const expected = Math.max(dueTick, tickAt + minuteMs);
+          for (tick = tickAt + minuteMs; tick <= expected; tick += minuteMs) {
+            await runDueSteps(w.deps, new Date(tick));
+            if (ranAt.length > 0) break;
+          }
+          // Run by the tick that read it, or by the first tick at or after its minute that came after the write.
+          expect(ranAt.length).toBeGreaterThan(0);
+          expect(ranAt[0]).toBeGreaterThanOrEqual(dueTick - (ranAt[0] === tickAt ? minuteMs : 0));
+          expect(ranAt[0]).toBeLessThanOrEqual(expected);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
+
 /** DynamoDB as far as the due index's pointers go: batch puts, and sort-key range queries of a partition. */
 function pointerTable(
   ddb: AwsStub<ServiceInputTypes, ServiceOutputTypes, DynamoDBDocumentClientResolvedConfig>,
@@ -150,6 +208,8 @@ function pointerTable(
   ddb.on(UpdateCommand).resolves({});
   ddb.on(QueryCommand).callsFake((input) => {
     expect(input.KeyConditionExpression).toBe('pk = :pk AND sk BETWEEN :from AND :to');
+    // Strongly consistent: a pointer written just before, whose writer left the mark alone, is seen.
+    expect(input.ConsistentRead).toBe(true);
     const v = input.ExpressionAttributeValues as Record<string, string>;
     const found = [...items.values()]
       .filter(
