@@ -31,6 +31,9 @@ export interface IntakeFigures {
   tableWriteUnitsPerEvent: number;
   indexWriteUnitsPerEvent: number;
   readUnitsPerEvent: number;
+  /** Read units per event by the kind of item read, and requests per event by operation (API and stream). */
+  readUnitsByKind: Record<string, number>;
+  requestsPerEvent: Record<string, number>;
   rawWriteUnitsPerItem: number;
   ratioToRawWrites: number;
   checked: number;
@@ -178,6 +181,8 @@ export async function benchIntake(
     tableWriteUnitsPerEvent: bill.tableWriteUnits / base.length,
     indexWriteUnitsPerEvent: bill.indexWriteUnits / base.length,
     readUnitsPerEvent: bill.readUnits / base.length,
+    readUnitsByKind: perEvent(bill.readsByKind, base.length),
+    requestsPerEvent: perEvent(bill.requests, base.length),
     rawWriteUnitsPerItem: rawBill.writeUnits / 1000,
     ratioToRawWrites: median(rounds.map((r) => r.endToEnd / r.raw)),
     checked: sample.length,
@@ -189,6 +194,20 @@ export async function benchIntake(
     },
   };
 }
+
+function perEvent(counts: Record<string, number>, events: number): Record<string, number> {
+  return Object.fromEntries(
+    Object.entries(counts)
+      .sort(([, a], [, b]) => b - a)
+      .map(([k, n]) => [k, n / events]),
+  );
+}
+
+const listed = (counts: Record<string, number>) =>
+  Object.entries(counts)
+    .filter(([, n]) => n >= 0.005)
+    .map(([k, n]) => `${k} ${round(n, 2)}`)
+    .join(', ');
 
 export function intakeMarkdown(f: IntakeFigures): string {
   const mix = Object.entries(f.mix)
@@ -212,6 +231,8 @@ export function intakeMarkdown(f: IntakeFigures): string {
     `| **write units per event, as AWS bills them** (goal ≤ 2) | **${round(f.writeUnitsPerEvent, 2)}** |`,
     `| of which table / index writes | ${round(f.tableWriteUnitsPerEvent, 2)} / ${round(f.indexWriteUnitsPerEvent, 2)} |`,
     `| read units per event | ${round(f.readUnitsPerEvent, 2)} |`,
+    `| of which, by item read | ${listed(f.readUnitsByKind ?? {})} |`,
+    `| requests per event (API and stream) | ${listed(f.requestsPerEvent ?? {})} |`,
     `| write units per raw item | ${round(f.rawWriteUnitsPerItem, 2)} |`,
     '',
     `The shop above has its default playbooks switched off: these figures are intake (events stored, profiles and live segments kept, orders attributed). The same events into a shop as created, with ${[...enabledByDefault].join(', ')} on, cost **${round(f.withDefaultJourneys.writeUnitsPerEvent, 2)} write units per event**: ${Object.entries(

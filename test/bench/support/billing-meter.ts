@@ -115,6 +115,10 @@ export interface Bill {
    * `JOURNEYS/HEAD`), to see where units go.
    */
   byKind: Record<string, number>;
+  /** Read units by the kind of item read (the same names as `byKind`; a query by its partition and first item). */
+  readsByKind: Record<string, number>;
+  /** Requests sent, by operation: what a request-bound store (DynamoDB Local) spends its time on. */
+  requests: Record<string, number>;
   /** Requests passed through without a bill (PartiQL), by operation name. */
   unmetered: Record<string, number>;
 }
@@ -339,6 +343,8 @@ export function billingMeter(
     byOperation: {},
     byIndex: {},
     byKind: {},
+    readsByKind: {},
+    requests: {},
     unmetered: {},
   };
 
@@ -352,6 +358,8 @@ export function billingMeter(
     bill.byOperation = {};
     bill.byIndex = {};
     bill.byKind = {};
+    bill.readsByKind = {};
+    bill.requests = {};
     bill.unmetered = {};
   }
 
@@ -390,10 +398,18 @@ export function billingMeter(
     bill.byIndex[name] = (bill.byIndex[name] ?? 0) + units;
   }
 
-  function addRead(op: string, units: number): void {
+  function addRead(op: string, units: number, kind: string): void {
     bill.readUnits += units;
     addOperation(op, units);
+    bill.readsByKind[kind] = (bill.readsByKind[kind] ?? 0) + units;
   }
+
+  /** The kind of the item at `key` in `tableName`, as `classify` names it. */
+  const kindOfKey = (tableName: string | undefined, key: Item | undefined): string => {
+    const table = shape(tableName);
+    const part = (name: string | undefined) => (name === undefined ? '' : (key?.[name]?.S ?? ''));
+    return meter.classify(part(table.partitionKey.name), part(table.sortKey?.name));
+  };
 
   async function getItem(input: GetItemCommandInput): Promise<Item | undefined> {
     const out = await raw.send(new GetItemCommand(input));
@@ -560,7 +576,7 @@ export function billingMeter(
         : returned === undefined
           ? undefined
           : asItem(returned, doc);
-      addRead(op, readUnits(itemSize(item), input.ConsistentRead === true));
+      addRead(op, readUnits(itemSize(item), input.ConsistentRead === true), kindOfKey(input.TableName, input.Key));
       return result;
     }),
 
@@ -585,7 +601,7 @@ export function billingMeter(
           const item = projected(request)
             ? await getItem({ TableName: tableName, Key: key, ConsistentRead: true })
             : returned.get(k);
-          addRead(op, readUnits(itemSize(item), request.ConsistentRead === true));
+          addRead(op, readUnits(itemSize(item), request.ConsistentRead === true), kindOfKey(tableName, key));
         }
       }
       return result;
@@ -602,7 +618,7 @@ export function billingMeter(
           : returned === undefined
             ? undefined
             : asItem(returned, doc);
-        addRead(op, 2 * readUnits(itemSize(item), true));
+        addRead(op, 2 * readUnits(itemSize(item), true), kindOfKey(Get.TableName, Get.Key));
       }
       return result;
     }),
@@ -636,8 +652,29 @@ export function billingMeter(
       ? await rereadPage(input, kind)
       : ((result.output as { Items?: unknown[] }).Items ?? []).map((i) => asItem(i, doc));
     const total = items.reduce((sum, i) => sum + itemSize(i), 0);
-    addRead(op, readUnits(total, input.ConsistentRead === true));
+    addRead(op, readUnits(total, input.ConsistentRead === true), pageKind(input, items[0]));
     return result;
+  }
+
+  /** A page's kind: its partition (from the key condition) and its first item's sort key, if any. */
+  function pageKind(input: PageInput, first: Item | undefined): string {
+    const table = shape(input.TableName);
+    const index = table.indexes.find((i) => i.indexName === input.IndexName);
+    const pkName = index ? index.partitionKey.name : table.partitionKey.name;
+    const skName = index ? index.sortKey?.name : table.sortKey?.name;
+    const names = input.ExpressionAttributeNames ?? {};
+    const expression = input.KeyConditionExpression ?? '';
+    let pk = '';
+    for (const [, name, placeholder] of expression.matchAll(/([#\w]+)\s*=\s*(:\w+)/g)) {
+      if ((names[name as string] ?? name) === pkName) {
+        const v = (input.ExpressionAttributeValues as Record<string, AttributeValue> | undefined)?.[
+          placeholder as string
+        ];
+        pk = v?.S ?? '';
+      }
+    }
+    const sk = skName === undefined ? '' : (first?.[skName]?.S ?? '');
+    return `${input.IndexName ? `${input.IndexName}:` : ''}${meter.classify(pk, sk)}`;
   }
 
   /** The same page read again without filter and projection: the items DynamoDB read and bills. */
@@ -683,6 +720,7 @@ export function billingMeter(
     if (PARTIQL.has(op)) bill.unmetered[op] = (bill.unmetered[op] ?? 0) + 1;
     const handler = handlers[op];
     if (!handler || !meter.enabled) return next(args);
+    bill.requests[op] = (bill.requests[op] ?? 0) + 1;
     // Set by the document client's marshalling middleware (serialize step): its output is unmarshalled.
     const features = (context as { __aws_sdk_context?: { features?: Record<string, string> } })
       .__aws_sdk_context?.features;

@@ -501,6 +501,8 @@ describe('billingMeter reads', () => {
     );
     // c#1: ceil(5000/4096) = 2 × 0.5 = 1; c#2 missing: 0.5; c#3 unprocessed: 0.
     expect(meter.bill.byOperation.BatchGetItem).toBe(1.5);
+    // Read units by the kind of item each key names.
+    expect(meter.bill.readsByKind).toEqual({ [meter.classify('c#1', 'profile')]: 1.5 });
 
     response = { status: 200, json: { Responses: [{ Item: marshall(itemOf(282)) }] } }; // 300 B
     await doc.send(new TransactGetCommand({ TransactItems: [{ Get: { TableName: TABLE, Key: key } }] }));
@@ -522,6 +524,9 @@ describe('billingMeter reads', () => {
       }),
     );
     expect(meter.bill.readUnits).toBe(1);
+    // Named by its partition and the first item's sort key, as writes are by their keys.
+    expect(meter.bill.readsByKind).toEqual({ [meter.classify('c#1', 'e#a')]: 1 });
+    expect(meter.bill.requests).toEqual({ Query: 1 });
   });
 
   it('a filtered Query is billed on the items its key condition read', async () => {
