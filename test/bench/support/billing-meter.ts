@@ -576,7 +576,11 @@ export function billingMeter(
         : returned === undefined
           ? undefined
           : asItem(returned, doc);
-      addRead(op, readUnits(itemSize(item), input.ConsistentRead === true), kindOfKey(input.TableName, input.Key));
+      addRead(
+        op,
+        readUnits(itemSize(item), input.ConsistentRead === true),
+        kindOfKey(input.TableName, input.Key),
+      );
       return result;
     }),
 
