@@ -98,11 +98,10 @@ async function runShard(
   }
   const queued = await runPointers(deps, await deps.due.dueIn(cursor.shard, after, until));
   const found = await deps.due.firstAfter(cursor.shard, until, lookAheadDays);
-  let next: ShardCursor = {
-    shard: cursor.shard,
-    doneThrough: until,
-    nextAt: found ?? minuteAfter(until, lookAheadDays * 1440),
-  };
+  const nextAt = found ?? minuteAfter(until, lookAheadDays * 1440);
+  // Nothing sits before the next pointer: the minutes up to it are done too, so a pointer written
+  // weeks from now, when the shard wakes, is read from its own minute, not caught up to a week a tick.
+  let next: ShardCursor = { shard: cursor.shard, doneThrough: minuteAfter(nextAt, -1), nextAt };
   for (let seen = cursor; !(await deps.due.moveCursor(seen, next)); ) {
     const now = await cursorOf(deps, cursor.shard);
     // Another tick moved it: that tick owns the cursor now.

@@ -133,6 +133,50 @@ describe('the minute tick', () => {
   });
 });
 
+describe('a shard idle for months', () => {
+  it('runs a pointer written for tomorrow at its minute, not a week of catching up per tick later', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 400 }),
+        fc.integer({ min: 1, max: 3 * 1440 }),
+        async (idleDays, inMinutes) => {
+          const w = journeysWorld();
+          const lastRun = Date.parse('2026-01-05T08:00:00Z');
+          await w.due.add([pointer(lastRun)]);
+          await runDueSteps(w.deps, new Date(lastRun));
+          let tick = lastRun + minuteMs;
+          // Ticks as the local clock fires them: each minute something may be due, jumping idle ones.
+          const tickUntil = async (end: number) => {
+            for (; tick <= end; tick += minuteMs) {
+              const { nextDueAt } = await runDueSteps(w.deps, new Date(tick));
+              const next = nextDueAt ? Date.parse(`${nextDueAt}:00Z`) : Number.POSITIVE_INFINITY;
+              // (Ticks stay on minute boundaries: the jump lands on one.)
+              if (next > tick + minuteMs)
+                tick = Math.min(next, Math.floor(end / minuteMs) * minuteMs + minuteMs) - minuteMs;
+            }
+          };
+          // Months later a customer of the same shard starts a wait.
+          const written = lastRun + idleDays * 86_400_000 + 17_000;
+          await tickUntil(written);
+          const at = written + inMinutes * minuteMs;
+          await w.due.add([pointer(at)]);
+          const ranAt: number[] = [];
+          const read = w.due.dueIn.bind(w.due);
+          w.due.dueIn = async (shard, after, through) => {
+            const found = await read(shard, after, through);
+            if (found.some((p) => p.at === new Date(at).toISOString())) ranAt.push(tick);
+            return found;
+          };
+          const dueTick = Math.ceil(at / minuteMs) * minuteMs;
+          await tickUntil(dueTick);
+          expect(ranAt).toEqual([dueTick]);
+        },
+      ),
+      { numRuns: 100 },
+    );
+  });
+});
+
 /** Where in a tick's run of a shard another writer's pointer lands: after which of the tick's requests. */
 const writePoints = ['cursors', 'moveCursor', 'dueIn', 'firstAfter'] as const;
 
