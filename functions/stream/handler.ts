@@ -16,6 +16,7 @@ import { eventOfRecord } from '../../shared/adapters/dynamodb/stream-records.js'
 import { now } from '../../shared/clock.js';
 import { loadConfig } from '../../shared/config.js';
 import type { StoredEvent } from '../../shared/domain/customers/events.js';
+import type { Profile } from '../../shared/domain/customers/profile.js';
 import { observability } from '../../shared/observability.js';
 import { applyNewEvents } from '../../shared/use-cases/customers/apply-events.js';
 import { feedStoredEvents } from '../../shared/use-cases/journeys/feed-events.js';
@@ -64,6 +65,8 @@ export const handler = middy(async (stream: DynamoDBStreamEvent): Promise<Dynamo
       batchItemFailures.push({ itemIdentifier: sequence });
     }
   }
+  // Each customer as just committed: attribution reads its orders from here, not from the table again.
+  const applied = new Map<string, Profile>();
   const failed = await applyNewEvents(
     {
       profiles,
@@ -73,6 +76,9 @@ export const handler = middy(async (stream: DynamoDBStreamEvent): Promise<Dynamo
       // A live segment move is emitted only when an enabled journey starts on it or hears it.
       segmentEventsWanted: async (shopId) => segmentEventsWanted(await journeys.enabled(shopId)),
       onFailure: (error, events) => logger.error('Could not apply events', { events, error: error as Error }),
+      onApplied: (events, profile) => {
+        for (const e of events) applied.set(e.id, profile);
+      },
     },
     parsed.map((p) => p.event),
   );
@@ -97,6 +103,7 @@ export const handler = middy(async (stream: DynamoDBStreamEvent): Promise<Dynamo
       onCouponRefused: (refusal) => logger.warn('Order carried a coupon it may not use', refusal),
     },
     parsed.map((p) => p.event).filter((e) => !failed.has(e.id)),
+    applied,
   );
   for (const p of parsed)
     if (failed.has(p.event.id) || journeyFailed.has(p.event.id) || attributionFailed.has(p.event.id))

@@ -85,8 +85,11 @@ export class DynamoEventStore implements EventStore {
 
   async stored(events: StoredEvent[]): Promise<Set<string>> {
     if (events.length === 0) return new Set();
+    // Eventually consistent (half the read units): a retry close enough to miss the first write
+    // rewrites the same item, which the stream does not apply again (see append).
     const items = await batchGet(this.doc, this.tableName, events.map(eventKey), {
       projection: { expression: 'id' },
+      consistent: false,
     });
     return new Set(items.map((item) => item.id as string));
   }

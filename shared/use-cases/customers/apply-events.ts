@@ -1,12 +1,15 @@
 import type { CustomerChange } from '../../domain/customers/change.js';
 import type { StoredEvent } from '../../domain/customers/events.js';
 import { identitiesOf } from '../../domain/customers/identity.js';
+import type { Profile } from '../../domain/customers/profile.js';
 import type { ShopSettings } from '../../domain/shops/shop.js';
 import { type ChangeDeps, changeCustomers } from './change-customers.js';
 
 export interface ApplyEventsDeps extends ChangeDeps {
   shopSettings: (shopId: string) => Promise<ShopSettings>;
   onFailure?: (error: unknown, events: number) => void;
+  /** Told each committed customer as it stands after its events, so later steps need not read it again. */
+  onApplied?: (events: StoredEvent[], profile: Profile) => void;
 }
 
 /** Events that name a customer the same way are one change; changes landing on one customer are put together later. */
@@ -44,8 +47,11 @@ export async function applyNewEvents(deps: ApplyEventsDeps, events: StoredEvent[
       outcomes = changes.map(() => ({ ok: false, error }));
     }
     outcomes.forEach((outcome, i) => {
-      if (outcome.ok) return;
       const change = changes[i] as CustomerChange;
+      if (outcome.ok) {
+        deps.onApplied?.(change.events, outcome.profile);
+        return;
+      }
       for (const e of change.events) failed.add(e.id);
       deps.onFailure?.(outcome.error, change.events.length);
     });

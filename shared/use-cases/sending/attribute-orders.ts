@@ -8,7 +8,7 @@ import {
 import type { StoredEvent } from '../../domain/customers/events.js';
 import { identitiesOf, identityKey } from '../../domain/customers/identity.js';
 import { fromMinorUnits } from '../../domain/customers/money.js';
-import type { OrderFacts } from '../../domain/customers/profile.js';
+import type { OrderFacts, Profile } from '../../domain/customers/profile.js';
 import { attributionLookbackDays, conversionsOfOrder } from '../../domain/reports/conversions.js';
 import { defaultAttributionWindow } from '../../domain/sending/attribution.js';
 import type { SendRecord } from '../../domain/sending/send-request.js';
@@ -44,7 +44,7 @@ async function customersOf(
   profiles: AttributeOrdersDeps['profiles'],
   shopId: string,
   events: StoredEvent[],
-): Promise<Array<StoredProfile | undefined>> {
+): Promise<Array<Profile | undefined>> {
   const changes: CustomerChange[] = events.map((e) => ({
     customerId: e.customerId,
     identities: identitiesOf(e),
@@ -62,7 +62,7 @@ async function customersOf(
       p.mergedInto && !known.has(p.mergedInto) ? [p.mergedInto] : [],
     );
   }
-  return changes.map((c) => known.get(resolve(shopId, c, { owners, profiles: known }).survivorId));
+  return changes.map((c) => known.get(resolve(shopId, c, { owners, profiles: known }).survivorId)?.profile);
 }
 
 /** A paid order as attribution needs it, from the customer's order facts; null until it is both placed and paid. */
@@ -90,6 +90,8 @@ function paidOrder(orderId: string, facts: OrderFacts | undefined) {
 export async function attributeOrders(
   deps: AttributeOrdersDeps,
   events: StoredEvent[],
+  /** The customer each event was applied to, as the stream just committed them (by event id): not read again. */
+  applied: ReadonlyMap<string, Profile> = new Map(),
 ): Promise<Set<string>> {
   const failed = new Set<string>();
   const byShop = new Map<string, StoredEvent[]>();
@@ -101,11 +103,14 @@ export async function attributeOrders(
         deps.sendingSettings?.(shopId),
       ]);
       const window = sending?.attributionWindow ?? settings.attributionWindow ?? defaultAttributionWindow;
-      const customers = await customersOf(deps.profiles, shopId, orderEvents);
+      const unknown = orderEvents.filter((e) => !applied.has(e.id));
+      const read = unknown.length > 0 ? await customersOf(deps.profiles, shopId, unknown) : [];
+      const readOf = new Map(unknown.map((e, i) => [e.id, read[i]]));
+      const customers = orderEvents.map((e) => applied.get(e.id) ?? readOf.get(e.id));
       const done = new Set<string>();
       for (const [i, event] of orderEvents.entries()) {
         const orderId = orderIdOf(event) as string;
-        const profile = customers[i]?.profile;
+        const profile = customers[i];
         const order = profile && paidOrder(orderId, profile.activity.orders[orderId]);
         if (!profile || !order || done.has(orderId)) continue;
         done.add(orderId);

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ShopSettings } from '../../../../../shared/domain/shops/shop.js';
+import type { Profile } from '../../../../../shared/domain/customers/profile.js';
+import { applyNewEvents } from '../../../../../shared/use-cases/customers/apply-events.js';
 import { attributeOrders } from '../../../../../shared/use-cases/sending/attribute-orders.js';
 import { customersWorld } from '../../../../support/customers.js';
 import { FakeSendRecords, sendRecord } from '../../../../support/fakes/send-records.js';
@@ -71,6 +73,27 @@ describe('attributeOrders', () => {
     });
     expect((await w.conversion('older-click'))?.by).toBe('window');
     expect(await w.conversion('someone-else')).toBeUndefined();
+  });
+
+  it('takes the customers the stream just committed instead of reading them again', async () => {
+    const w = world();
+    w.records.put(sendRecord({ sendId: 'open', customerId: 'ann', requestedAt: ago(day) }));
+    const raws = [placed(ann, 'o1', 128.5, orderAt, { paidAt: ago(-5) })];
+    const applied = new Map<string, Profile>();
+    const failed = await applyNewEvents(
+      {
+        ...w.customers.deps,
+        onApplied: (events, profile) => {
+          for (const e of events) applied.set(e.id, profile);
+        },
+      },
+      w.customers.stored(raws),
+    );
+    expect(failed.size).toBe(0);
+    const unread = () => Promise.reject(new Error('read again'));
+    const deps = { ...w.deps, profiles: { getProfiles: unread, findOwners: unread } };
+    expect((await attributeOrders(deps, w.customers.stored(raws), applied)).size).toBe(0);
+    expect((await w.conversion('open'))?.orderId).toBe('o1');
   });
 
   it('gives a redeemed coupon the credit over a later click, even from outside the window', async () => {
