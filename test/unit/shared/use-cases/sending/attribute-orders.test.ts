@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { ShopSettings } from '../../../../../shared/domain/shops/shop.js';
 import type { Profile } from '../../../../../shared/domain/customers/profile.js';
+import type { ShopSettings } from '../../../../../shared/domain/shops/shop.js';
 import { applyNewEvents } from '../../../../../shared/use-cases/customers/apply-events.js';
 import { attributeOrders } from '../../../../../shared/use-cases/sending/attribute-orders.js';
 import { customersWorld } from '../../../../support/customers.js';
