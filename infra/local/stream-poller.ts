@@ -86,6 +86,7 @@ export class StreamPoller {
   private readonly idle = new Set<string>();
   private busy = 0;
   private draining = 0;
+  private readonly wakers = new Set<() => void>();
 
   constructor(private readonly options: PollerOptions) {
     const file = options.checkpointFile;
@@ -107,6 +108,19 @@ export class StreamPoller {
     await Promise.allSettled(this.loops.values());
   }
 
+  /** A shard's pause between empty reads, which a drain cuts short. */
+  private rest(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const wake = () => {
+        clearTimeout(timer);
+        this.wakers.delete(wake);
+        resolve();
+      };
+      const timer = setTimeout(wake, ms);
+      this.wakers.add(wake);
+    });
+  }
+
   /** Resolves once every shard has been read to its end and every batch handed over, windows or not. */
   async drain(timeoutMs = 60_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
@@ -114,6 +128,8 @@ export class StreamPoller {
     try {
       await this.discoverShards();
       this.idle.clear();
+      // Shards resting between empty reads look again now: a drain waits one read, not a back-off.
+      for (const wake of [...this.wakers]) wake();
       while (Date.now() < deadline) {
         const open = [...this.loops.keys()];
         if (this.busy === 0 && open.every((s) => this.idle.has(s))) return;
@@ -181,7 +197,7 @@ export class StreamPoller {
         if (!iterator) break;
         if (records.length === 0) {
           if (pending.records.length === 0) this.idle.add(shardId);
-          await sleep(Math.min(backoff, this.dueIn(pending, false) ?? backoff));
+          await this.rest(Math.min(backoff, this.dueIn(pending, false) ?? backoff));
           backoff = Math.min(500, backoff * 2);
         }
       } catch (error) {

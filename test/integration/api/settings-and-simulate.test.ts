@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { playbook } from '../../../shared/domain/journeys/playbooks.js';
 import { isHeldOut, isInGlobalControl } from '../../../shared/domain/sending/holdout.js';
 import { advance, call, newShop, type Shop, settle } from '../../support/api.js';
+import { clockNow, moveClockTo } from '../../support/journey-steps.js';
 import { queuedSendRequests } from '../../support/send-queue.js';
 
 /**
@@ -135,6 +136,8 @@ describe('a journey’s rate limit', () => {
     expect((await call(shop, 'POST', '/v1/journeys', journey)).status).toBe(201);
     expect((await call(shop, 'POST', '/v1/journeys/thanks/enable')).status).toBe(200);
     const people = ['r-1', 'r-2', 'r-3'];
+    // A second into a fresh minute, so the sign-ups all fall in it and each `advance('1m')` crosses one boundary.
+    await moveClockTo(Math.ceil((await clockNow()) / 60_000) * 60_000 + 1_000);
     for (const id of people) await call(shop, 'PUT', `/v1/customers/${id}`, { email: `${id}@example.com` });
     const at = (await call(null, 'GET', '/v1/health')).body.time as string;
     const posted = await call(shop, 'POST', '/v1/events', {

@@ -25,10 +25,10 @@ beforeAll(async () => {
   useStackDynamoDb();
   await call(shop, 'PUT', '/v1/customers/mei', {
     name: 'Li Mei',
-    email: 'mei@example.com',
+    email: `mei@${shop.shopId}.example.com`,
     consent: { email: { marketing: true, care: true } },
   });
-  await call(shop, 'PUT', '/v1/customers/bo', { name: 'Bo', email: 'bo@example.com' });
+  await call(shop, 'PUT', '/v1/customers/bo', { name: 'Bo', email: `bo@${shop.shopId}.example.com` });
   await settle();
 });
 
@@ -71,7 +71,7 @@ describe('the sender on the local stack', () => {
     // Queued twice (a producer's retry): one email.
     await queue.enqueue([r, r]);
     await settle();
-    const mail = await mailTo('mei@example.com');
+    const mail = await mailTo(`mei@${shop.shopId}.example.com`);
     expect(mail).toHaveLength(1);
     expect(mail[0]?.body.text).toContain('Li Mei');
     expect(mail[0]?.body.text).toContain('BACK-10');
@@ -94,7 +94,7 @@ describe('the sender on the local stack', () => {
     const r = request('bo', 'm1');
     await new SqsSendQueue(sqs(), `${stack().controlUrl}/sqs/send`).enqueue([r]);
     await settle();
-    expect(await mailTo('bo@example.com')).toEqual([]);
+    expect(await mailTo(`bo@${shop.shopId}.example.com`)).toEqual([]);
     expect(await records().get(shop.shopId, r.sendId)).toMatchObject({
       status: 'skipped',
       reason: 'no-consent',
@@ -104,7 +104,7 @@ describe('the sender on the local stack', () => {
   it('applies SES event records: delivery, then a hard bounce that suppresses the address', async () => {
     await call(shop, 'PUT', '/v1/customers/mei', {
       name: 'Li Mei',
-      email: 'mei@example.com',
+      email: `mei@${shop.shopId}.example.com`,
       consent: { email: { marketing: true, care: true } },
     });
     await settle();
@@ -117,7 +117,7 @@ describe('the sender on the local stack', () => {
       timestamp: new Date().toISOString(),
       messageId: sent?.providerMessageId,
       source: 'care@demo-shop.local',
-      destination: ['mei@example.com'],
+      destination: [`mei@${shop.shopId}.example.com`],
       tags: { send_id: [r.sendId], shop_id: [shop.shopId] },
     };
     const notification = (id: string, message: unknown) => ({
@@ -164,7 +164,7 @@ describe('a crash between SES and the send record', () => {
   it('leaves exactly one message, and the record ends sent, whatever the queue redelivers', async () => {
     await call(shop, 'PUT', '/v1/customers/lan', {
       name: 'Lan',
-      email: 'lan@example.com',
+      email: `lan@${shop.shopId}.example.com`,
       consent: { email: { marketing: true, care: true } },
     });
     await settle();
@@ -179,7 +179,7 @@ describe('a crash between SES and the send record', () => {
 
     // The queue redelivered the failed message; SES's Send event (the configuration set's event
     // destination) had settled the record, so the redelivery sent nothing.
-    const mail = await mailTo('lan@example.com');
+    const mail = await mailTo(`lan@${shop.shopId}.example.com`);
     expect(mail).toHaveLength(1);
     const record = await records().get(shop.shopId, r.sendId);
     expect(record).toMatchObject({ status: 'sent', providerMessageId: mail[0]?.messageId });
@@ -191,14 +191,14 @@ describe('a crash between SES and the send record', () => {
     await advance('10m');
     await queue.enqueue([r]);
     await settle();
-    expect(await mailTo('lan@example.com')).toHaveLength(1);
+    expect(await mailTo(`lan@${shop.shopId}.example.com`)).toHaveLength(1);
     expect((await records().get(shop.shopId, r.sendId))?.status).toBe('sent');
   });
 
   it('writes a send’s index entries again when the sender died between the record and them', async () => {
     await call(shop, 'PUT', '/v1/customers/yun', {
       name: 'Yun',
-      email: 'yun@example.com',
+      email: `yun@${shop.shopId}.example.com`,
       consent: { email: { marketing: true, care: true } },
     });
     await settle();
@@ -213,14 +213,14 @@ describe('a crash between SES and the send record', () => {
     expect(await firedFaults()).toHaveLength(1);
     // Nothing went to SES: the redeliveries found the send leased (on AWS they come minutes apart,
     // past the lease; here they come at once and end in the dead letters, which are redriven).
-    expect(await mailTo('yun@example.com')).toHaveLength(0);
+    expect(await mailTo(`yun@${shop.shopId}.example.com`)).toHaveLength(0);
     await advance('10m');
     await queue.enqueue([r]);
     await settle();
 
     // The redelivery took the lease over, wrote the entries from the record and sent once: the
     // customer's sends and the coupon's issuer are found again.
-    expect(await mailTo('yun@example.com')).toHaveLength(1);
+    expect(await mailTo(`yun@${shop.shopId}.example.com`)).toHaveLength(1);
     const from = new Date(Date.now() - 86_400_000).toISOString();
     const to = new Date(Date.now() + 86_400_000).toISOString();
     const ofCustomer = await records().ofCustomer(shop.shopId, 'yun', from, to);
