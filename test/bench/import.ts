@@ -207,7 +207,7 @@ export async function benchImport(stack: BenchStack, count: number): Promise<Imp
   meter.enabled = true;
   await run(metered.settings, () => undefined);
   meter.enabled = false;
-  const bill = { ...meter.bill };
+  const bill = structuredClone(meter.bill); // a copy: writes still in flight bill the live one
 
   // The same orders of a sample of customers through POST /v1/events: the same stats.
   const customerIds = [...new Set(sample.map((r) => r.customerId))];

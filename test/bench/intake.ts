@@ -136,12 +136,12 @@ export async function benchIntake(
   meter.enabled = true;
   await endToEnd(metered);
   meter.enabled = false;
-  const bill = { ...meter.bill };
+  const bill = structuredClone(meter.bill); // a copy: writes still in flight bill the live one
   meter.reset();
   meter.enabled = true;
   await raw(roundOf(base.slice(0, 1000), 'metered-raw'), 'metered-raw');
   meter.enabled = false;
-  const rawBill = { ...meter.bill };
+  const rawBill = structuredClone(meter.bill); // a copy: writes still in flight bill the live one
 
   // The same events into a shop as created, with its default playbooks: what journeys and sends add.
   const journeyShop = await stack.newShop('bench-intake-journeys');
@@ -150,8 +150,8 @@ export async function benchIntake(
   meter.enabled = true;
   await endToEnd(roundOf(base, 'journeys'), journeyShop.key);
   meter.enabled = false;
+  const journeyBill = structuredClone(meter.bill); // a copy: writes still in flight bill the live one
   meter.classify = kindByKeys;
-  const journeyBill = { ...meter.bill };
 
   // Stats up to date: a sample of profiles equals the pure reducer over their events.
   const events = stored(metered, shop.settings);
@@ -238,6 +238,7 @@ export function intakeMarkdown(f: IntakeFigures): string {
     `The shop above has its default playbooks switched off: these figures are intake (events stored, profiles and live segments kept, orders attributed). The same events into a shop as created, with ${[...enabledByDefault].join(', ')} on, cost **${round(f.withDefaultJourneys.writeUnitsPerEvent, 2)} write units per event**: ${Object.entries(
       f.withDefaultJourneys.byPart,
     )
+      .filter(([, units]) => units >= 0.005)
       .sort(([, a], [, b]) => b - a)
       .map(([part, units]) => `${part} ${round(units, 2)}`)
       .join(
