@@ -9,7 +9,8 @@
  * refresh (the nightly refresh end to end) and audiences (offer-fit read units against full reads), both
  * on one synthetic shop of 100,000 customers.
  * sender (CPU and write units per send, the AWS cost per million emails and SMS).
- * Options: --only demo,intake,import,segments,predictions,refresh,audiences,sender,due-steps; --events N (intake, default 5000); --rounds N (default 3);
+ * store (what DynamoDB Local allows an import: the items it must write, batched and as it writes them).
+ * Options: --only demo,intake,import,store,segments,predictions,refresh,audiences,sender,due-steps; --events N (intake, default 5000); --rounds N (default 3);
  * --orders N (import, default 100000); --customers N (refresh and audiences, default 100000); --keep (leave the data directory).
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -23,6 +24,7 @@ import { benchPredictions } from './predictions.js';
 import { refreshSection } from './refresh.js';
 import { benchSegments } from './segments.js';
 import { senderSection } from './sender.js';
+import { benchStore, storeMarkdown } from './store.js';
 import { log, machine, startBenchStack } from './support/stack.js';
 import { writeSyntheticShop } from './support/synthetic-shop.js';
 
@@ -30,7 +32,7 @@ const { values } = parseArgs({
   options: {
     only: {
       type: 'string',
-      default: 'demo,intake,import,segments,predictions,audiences,refresh,sender,due-steps',
+      default: 'demo,intake,import,store,segments,predictions,audiences,refresh,sender,due-steps',
     },
     events: { type: 'string', default: '5000' },
     rounds: { type: 'string', default: '3' },
@@ -57,7 +59,7 @@ if (only.has('demo')) {
   };
   sections.demo = demoFillMarkdown(demo);
 }
-if (only.has('intake') || only.has('import')) {
+if (only.has('intake') || only.has('import') || only.has('store')) {
   const stack = await startBenchStack({ keep: values.keep });
   try {
     if (only.has('intake')) {
@@ -80,9 +82,18 @@ if (only.has('intake') || only.has('import')) {
         ratioToRawWrites: imported.ratioToRawWrites,
         orders: imported.orders,
         secondsPer10kOrders: imported.chunks.map((c) => (c.seconds / c.orders) * 10_000),
+        customersPerEvent: imported.customers / imported.events,
         measuredAt: new Date().toISOString(),
       };
       sections.import = importMarkdown(imported);
+    }
+    if (only.has('store')) {
+      // As many customers an event as the import's history has (its last run; 45,976 for 102,886 events before it said).
+      const perEvent =
+        (json.import as { customersPerEvent?: number } | undefined)?.customersPerEvent ?? 45_976 / 102_886;
+      const store = await benchStore(stack, Number(values.events), perEvent, Number(values.rounds));
+      json.store = { ...store, measuredAt: new Date().toISOString() };
+      sections.store = storeMarkdown(store);
     }
   } finally {
     await stack.stop();
@@ -158,6 +169,7 @@ const order = [
   'demo',
   'intake',
   'import',
+  'store',
   'segments',
   'predictions',
   'refresh',
