@@ -6,8 +6,14 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { chunk } from '../../domain/collections.js';
-import type { DueIndex, DuePointer, DueRef, ShardCursor } from '../../ports/journeys/due-index.js';
-import { conditionally } from './batch.js';
+import type {
+  CursorMove,
+  DueIndex,
+  DuePointer,
+  DueRef,
+  ShardCursor,
+} from '../../ports/journeys/due-index.js';
+import { conditionally, isConditionFailure } from './batch.js';
 import { dueMinuteOf, dueShards, keys, minuteAfter, shardOf } from './keys.js';
 
 /** Pointers outlive their minute by this long, for a tick that resumes late; TTL removes them after. */
@@ -70,6 +76,19 @@ export class DynamoDueIndex implements DueIndex {
   }
 
   async lower(shard: number, minute: string): Promise<void> {
+    // Counted first, whatever the mark: a run that saw the count before it will not skip ahead.
+    // The count reads the mark back; it is lowered only when later (a second, conditional write).
+    const counted = await this.doc.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.dueCursor(shard),
+        UpdateExpression: 'ADD writes :one',
+        ExpressionAttributeValues: { ':one': 1 },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    const nextAt = counted.Attributes?.nextAt as string | undefined;
+    if (nextAt !== undefined && nextAt <= minute) return;
     await conditionally(() =>
       this.doc.send(
         new UpdateCommand({
@@ -115,14 +134,9 @@ export class DynamoDueIndex implements DueIndex {
     this.onRead?.(out.ConsumedCapacity?.reduce((sum, c) => sum + (c.CapacityUnits ?? 0), 0) ?? 0);
     // Up to 16 small items come back in one response; a shard without an item has never had a pointer.
     const items = new Map((out.Responses?.[this.tableName] ?? []).map((i) => [i.pk as string, i]));
-    return Array.from({ length: this.shards }, (_, shard) => {
-      const item = items.get(keys.dueCursor(shard).pk);
-      return {
-        shard,
-        doneThrough: (item?.doneThrough as string | undefined) ?? null,
-        nextAt: (item?.nextAt as string | undefined) ?? null,
-      };
-    });
+    return Array.from({ length: this.shards }, (_, shard) =>
+      cursorOf(shard, items.get(keys.dueCursor(shard).pk)),
+    );
   }
 
   async dueIn(shard: number, after: string, through: string): Promise<DuePointer[]> {
@@ -174,24 +188,63 @@ export class DynamoDueIndex implements DueIndex {
     return null;
   }
 
-  moveCursor(read: ShardCursor, next: ShardCursor): Promise<boolean> {
-    const names = { '#d': 'doneThrough', '#n': 'nextAt' };
-    const was = (attr: string, value: string | null, name: string) =>
-      value === null ? `attribute_not_exists(${attr})` : `${attr} = ${name}`;
-    const values: Record<string, unknown> = { ':d': next.doneThrough, ':n': next.nextAt };
-    if (read.doneThrough !== null) values[':rd'] = read.doneThrough;
-    if (read.nextAt !== null) values[':rn'] = read.nextAt;
-    return conditionally(() =>
-      this.doc.send(
+  async moveCursor(
+    read: ShardCursor,
+    next: CursorMove,
+    options: { unlessWritten?: boolean } = {},
+  ): Promise<ShardCursor | null> {
+    const names: Record<string, string> = { '#d': 'doneThrough', '#n': 'nextAt', '#c': 'claim' };
+    const values: Record<string, unknown> = {};
+    const conditions: string[] = [];
+    const equals = (name: string, placeholder: string, value: string | null) => {
+      if (value === null) conditions.push(`attribute_not_exists(${name})`);
+      else {
+        conditions.push(`${name} = ${placeholder}`);
+        values[placeholder] = value;
+      }
+    };
+    equals('#d', ':rd', read.doneThrough);
+    equals('#n', ':rn', read.nextAt);
+    equals('#c', ':rc', read.claim);
+    if (options.unlessWritten) {
+      names['#w'] = 'writes';
+      values[':rw'] = read.writes;
+      conditions.push(read.writes === 0 ? '(attribute_not_exists(#w) OR #w = :rw)' : '#w = :rw');
+    }
+    const set = ['#d = :d', '#n = :n'];
+    values[':d'] = next.doneThrough;
+    values[':n'] = next.nextAt;
+    if (next.claim !== null) {
+      set.push('#c = :c');
+      values[':c'] = next.claim;
+    }
+    try {
+      const out = await this.doc.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: keys.dueCursor(read.shard),
-          UpdateExpression: 'SET #d = :d, #n = :n',
-          ConditionExpression: `${was('#d', read.doneThrough, ':rd')} AND ${was('#n', read.nextAt, ':rn')}`,
+          UpdateExpression: `SET ${set.join(', ')}${next.claim === null ? ' REMOVE #c' : ''}`,
+          ConditionExpression: conditions.join(' AND '),
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,
+          ReturnValues: 'ALL_NEW',
         }),
-      ),
-    );
+      );
+      return cursorOf(read.shard, out.Attributes);
+    } catch (error) {
+      if (isConditionFailure(error)) return null;
+      throw error;
+    }
   }
+}
+
+function cursorOf(shard: number, item: Record<string, unknown> | undefined): ShardCursor {
+  // A shard without an item has never had a pointer.
+  return {
+    shard,
+    doneThrough: (item?.doneThrough as string | undefined) ?? null,
+    nextAt: (item?.nextAt as string | undefined) ?? null,
+    writes: Number(item?.writes ?? 0),
+    claim: (item?.claim as string | undefined) ?? null,
+  };
 }

@@ -20,18 +20,25 @@ export interface DuePointer {
 
 export interface ShardCursor {
   shard: number;
-  /** Every minute up to and including this one (YYYY-MM-DDTHH:MM) is done; null: never run. */
+  /** With `nextAt`, where a run reads from: every minute up to the earlier of this and the one before `nextAt` is done. */
   doneThrough: string | null;
-  /** No pointer of the shard sits before this minute (writers lower it); null: none known. */
+  /** No pointer of the shard sits before this minute, unless a run holds the claim (writers lower it); null: none known. */
   nextAt: string | null;
+  /** Writers' count: every `add` and `lower` bumps it, whether or not it lowered `nextAt`. */
+  writes: number;
+  /** The run working on the shard, if any: its token until its final move. */
+  claim: string | null;
 }
+
+/** Where a move puts the cursor. */
+export type CursorMove = Pick<ShardCursor, 'doneThrough' | 'nextAt' | 'claim'>;
 
 export interface DueIndex {
   readonly shards: number;
   shardOf(shopId: string, customerId: string): number;
   /** Writes pointers (the same pointer twice is one) and lowers their shards' nextAt. */
   add(pointers: DuePointer[]): Promise<void>;
-  /** Lowers a shard's nextAt to `minute` if it is later (as `add` does for the pointers it writes). */
+  /** Counts a write on the shard and lowers its nextAt to `minute` if it is later (as `add` does for its pointers). */
   lower(shard: number, minute: string): Promise<void>;
   /** Withdraws pointers no longer wanted (a cancelled wake); firing one anyway is harmless. */
   remove(pointers: DuePointer[]): Promise<void>;
@@ -45,8 +52,12 @@ export interface DueIndex {
   /** The minute of the shard's first pointer after `after`, looking at most `days` days ahead. */
   firstAfter(shard: number, after: string, days: number): Promise<string | null>;
   /**
-   * Moves the cursor from what was read to `next`; false when it moved meanwhile (another tick, or a
-   * writer lowered nextAt: then the cursor keeps the lower nextAt and the work is looked at again).
+   * Moves the cursor from what was read to `next` if it still is as read (its writes count too, with
+   * `unlessWritten`); returns the cursor as moved, or null when it had changed.
    */
-  moveCursor(read: ShardCursor, next: ShardCursor): Promise<boolean>;
+  moveCursor(
+    read: ShardCursor,
+    next: CursorMove,
+    options?: { unlessWritten?: boolean },
+  ): Promise<ShardCursor | null>;
 }

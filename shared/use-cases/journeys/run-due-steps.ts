@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { dueMinuteOf, minuteAfter } from '../../adapters/dynamodb/keys.js';
 import { NotFoundError } from '../../domain/errors.js';
 import type { ShopSettings } from '../../domain/shops/shop.js';
@@ -65,62 +66,63 @@ async function cursorOf(deps: TickDeps, shard: number): Promise<ShardCursor> {
 }
 
 /**
- * Runs one busy shard. Writers add pointers while it runs (the stream, other customers' runs) and
- * lower the mark only when it is later than their pointer, so the run first claims the shard by
- * moving the mark to just past the minutes it will read: a pointer written after its read, at or
- * before those minutes, then lowers the mark, the final move sees that and keeps it. A pointer later
- * than those minutes, written after the run looked ahead, is looked for once more after the move.
+ * Runs one busy shard. Writers add pointers while it runs (the stream, other customers' runs): each
+ * counts itself on the cursor and lowers the mark only when it is later than its pointer. So the run
+ * first claims the shard (its token, the mark just past the minutes it reads); a writer at or before
+ * those minutes then lowers the mark. At the end the run skips the mark ahead to the next pointer
+ * only if no writer counted itself since the claim; otherwise it moves on one minute (the next tick
+ * looks again), keeping any lower mark. A run that dies leaves its claim, which the next takes over
+ * from the same place; a run whose claim another took leaves the cursor to that one.
  */
 async function runShard(
   deps: TickDeps,
   read: ShardCursor,
   through: string,
 ): Promise<{ queued: number; nextAt: string | null }> {
+  const token = randomUUID();
   let cursor = read;
-  let after: string;
-  let until: string;
-  for (;;) {
+  let claimed: ShardCursor | null = null;
+  let after = '';
+  let until = '';
+  while (!claimed) {
     const nextAt = cursor.nextAt as string;
     // From the cursor, or from just before the mark when a late write put a pointer behind it.
     after = earlier(cursor.doneThrough ?? minuteAfter(nextAt, -1), minuteAfter(nextAt, -1));
     until = earlier(through, minuteAfter(after, maxCatchUpMinutes));
-    // Every minute through `after` is done; none after it is yet, whatever this run does.
-    const claimed: ShardCursor = { shard: cursor.shard, doneThrough: after, nextAt: minuteAfter(until) };
-    if (await deps.due.moveCursor(cursor, claimed)) {
-      cursor = claimed;
-      break;
-    }
-    const now = await cursorOf(deps, cursor.shard);
-    // Another tick moved it on, or claimed it and runs it now (a tick that dies leaves the mark due).
-    if (now.doneThrough !== cursor.doneThrough || now.nextAt === null || now.nextAt > through)
-      return { queued: 0, nextAt: now.nextAt };
-    cursor = now;
+    claimed = await deps.due.moveCursor(cursor, {
+      doneThrough: after,
+      nextAt: minuteAfter(until),
+      claim: token,
+    });
+    if (claimed) break;
+    cursor = await cursorOf(deps, cursor.shard);
+    // Moved on meanwhile, or another run claimed it since (a run that dies leaves its claim due).
+    if (cursor.nextAt === null || cursor.nextAt > through) return { queued: 0, nextAt: cursor.nextAt };
   }
-  const queued = await runPointers(deps, await deps.due.dueIn(cursor.shard, after, until));
-  const found = await deps.due.firstAfter(cursor.shard, until, lookAheadDays);
-  const nextAt = found ?? minuteAfter(until, lookAheadDays * 1440);
-  // Nothing sits before the next pointer: the minutes up to it are done too, so a pointer written
-  // weeks from now, when the shard wakes, is read from its own minute, not caught up to a week a tick.
-  let next: ShardCursor = { shard: cursor.shard, doneThrough: minuteAfter(nextAt, -1), nextAt };
-  for (let seen = cursor; !(await deps.due.moveCursor(seen, next)); ) {
-    const now = await cursorOf(deps, cursor.shard);
-    // Another tick moved it: that tick owns the cursor now.
-    if (now.doneThrough !== cursor.doneThrough) return { queued, nextAt: now.nextAt };
-    // A writer lowered the mark meanwhile (or another run claimed it): keep the lower one.
-    next = {
-      ...next,
-      nextAt: now.nextAt === null ? next.nextAt : earlier(now.nextAt, next.nextAt as string),
-    };
-    seen = now;
+  const queued = await runPointers(deps, await deps.due.dueIn(claimed.shard, after, until));
+  const found = await deps.due.firstAfter(claimed.shard, until, lookAheadDays);
+  const ahead = found ?? minuteAfter(until, lookAheadDays * 1440);
+  // Nothing sits before the next pointer: the minutes up to it are done too, so a shard that wakes
+  // weeks from now is read from its new pointer, not caught up a week a tick.
+  const skipped = await deps.due.moveCursor(
+    claimed,
+    { doneThrough: minuteAfter(ahead, -1), nextAt: ahead, claim: null },
+    { unlessWritten: true },
+  );
+  if (skipped) return { queued, nextAt: ahead };
+  // A writer came meanwhile: its pointer may be after the look-ahead read, so only this run's minutes
+  // are done; the mark stays just past them, or lower where a writer put it.
+  for (
+    let now = await cursorOf(deps, claimed.shard);
+    now.claim === token;
+    now = await cursorOf(deps, claimed.shard)
+  ) {
+    const nextAt = earlier(now.nextAt ?? minuteAfter(until), minuteAfter(until));
+    if (await deps.due.moveCursor(now, { doneThrough: until, nextAt, claim: null }))
+      return { queued, nextAt };
   }
-  // A pointer written between the look ahead and the move found the claimed mark already earlier than
-  // it and left it there; the move then set the mark past it. Writers after the move lower it themselves.
-  const since = await deps.due.firstAfter(cursor.shard, until, lookAheadDays);
-  if (since !== null && since < (next.nextAt as string)) {
-    await deps.due.lower(cursor.shard, since);
-    return { queued, nextAt: since };
-  }
-  return { queued, nextAt: next.nextAt };
+  // Another run claimed the shard after this one: it reads from where this one did, and moves it.
+  return { queued, nextAt: minuteAfter(until) };
 }
 
 /** Runs each customer's pointers; every customer is tried, and a failure fails the run (the cursor stays). */

@@ -10,6 +10,11 @@ export class Faults<Op extends string> {
     this.planted.set(op, [...(this.planted.get(op) ?? []), ...Array.from({ length: times }, () => error)]);
   }
 
+  /** Forgets what was planted and not yet met. */
+  clear(): void {
+    this.planted.clear();
+  }
+
   /** Called by the fake on entry to `op`. */
   check(op: Op): void {
     const error = this.planted.get(op)?.shift();

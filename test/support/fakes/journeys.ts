@@ -2,7 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { dueMinuteOf, minuteAfter, shardOf } from '../../../shared/adapters/dynamodb/keys.js';
 import type { JourneyDefinition } from '../../../shared/domain/journeys/definition.js';
 import type { SendRequest } from '../../../shared/domain/sending/send-request.js';
-import type { DueIndex, DuePointer, ShardCursor } from '../../../shared/ports/journeys/due-index.js';
+import type {
+  CursorMove,
+  DueIndex,
+  DuePointer,
+  ShardCursor,
+} from '../../../shared/ports/journeys/due-index.js';
 import type { InstanceRecord, JourneyInstanceStore } from '../../../shared/ports/journeys/instance-store.js';
 import type { JourneyHead, JourneyStore } from '../../../shared/ports/journeys/journey-store.js';
 import type { SendRequestQueue } from '../../../shared/ports/sending/send-queue.js';
@@ -118,7 +123,7 @@ export class FakeDueIndex implements DueIndex {
   }
 
   private cursor(shard: number): ShardCursor {
-    return copy(this.marks.get(shard) ?? { shard, doneThrough: null, nextAt: null });
+    return copy(this.marks.get(shard) ?? { shard, doneThrough: null, nextAt: null, writes: 0, claim: null });
   }
 
   async add(pointers: DuePointer[]): Promise<void> {
@@ -130,6 +135,11 @@ export class FakeDueIndex implements DueIndex {
   }
 
   async lower(shard: number, minute: string): Promise<void> {
+    // Two requests, as in DynamoDB: the count (which reads the mark), then the conditional lowering.
+    const counted = { ...this.cursor(shard), writes: this.cursor(shard).writes + 1 };
+    this.marks.set(shard, counted);
+    if (counted.nextAt !== null && counted.nextAt <= minute) return;
+    await Promise.resolve();
     const c = this.cursor(shard);
     if (c.nextAt === null || c.nextAt > minute) this.marks.set(shard, { ...c, nextAt: minute });
   }
@@ -169,12 +179,23 @@ export class FakeDueIndex implements DueIndex {
     return minutes[0] ?? null;
   }
 
-  async moveCursor(read: ShardCursor, next: ShardCursor): Promise<boolean> {
+  async moveCursor(
+    read: ShardCursor,
+    next: CursorMove,
+    options: { unlessWritten?: boolean } = {},
+  ): Promise<ShardCursor | null> {
     this.faults.check('moveCursor');
     const current = this.cursor(read.shard);
-    if (current.doneThrough !== read.doneThrough || current.nextAt !== read.nextAt) return false;
-    this.marks.set(read.shard, copy(next));
-    return true;
+    if (
+      current.doneThrough !== read.doneThrough ||
+      current.nextAt !== read.nextAt ||
+      current.claim !== read.claim ||
+      (options.unlessWritten && current.writes !== read.writes)
+    )
+      return null;
+    const moved = { ...current, ...next };
+    this.marks.set(read.shard, copy(moved));
+    return copy(moved);
   }
 
   pending(): DuePointer[] {
