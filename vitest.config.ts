@@ -3,7 +3,7 @@ import PlaybooksFirst from './test/support/playbooks-first.js';
 
 export default defineConfig({
   test: {
-    // Only the integration project's order matters (see PlaybooksFirst); vitest takes it run-wide.
+    // Only the integration project's order matters (see PlaybooksFirst: end-to-end files first); vitest takes it run-wide.
     sequence: { sequencer: PlaybooksFirst },
     projects: [
       // Fast on any machine, but never failed for being slow on a loaded one.
