@@ -18,6 +18,7 @@ import { start } from '../../../../../shared/domain/journeys/interpreter.js';
 import { localOf } from '../../../../../shared/domain/journeys/time.js';
 import type { DuePointer } from '../../../../../shared/ports/journeys/due-index.js';
 import { runDueSteps } from '../../../../../shared/use-cases/journeys/run-due-steps.js';
+import type { FakeDueIndex } from '../../../../support/fakes/journeys.js';
 import { customer, event } from '../../domain/journeys/harness.js';
 import { journeysWorld } from './world.js';
 
@@ -84,6 +85,18 @@ const pointer = (at: number): DuePointer => ({
   ref: { kind: 'dispatch' },
 });
 
+/** The ticks (as `tickNow` tells) whose read of the due index returned the pointer at `at`, once per read. */
+function readsOf(due: FakeDueIndex, at: string, tickNow: () => number): number[] {
+  const ranAt: number[] = [];
+  const read = due.dueIn.bind(due);
+  due.dueIn = async (shard, after, through) => {
+    const found = await read(shard, after, through);
+    for (const p of found) if (p.at === at) ranAt.push(tickNow());
+    return found;
+  };
+  return ranAt;
+}
+
 describe('a wait until 09:00 shop time', () => {
   it('wakes at the first 09:00 of the shop’s clock after it starts, on any day of the year, DST or not', () => {
     fc.assert(
@@ -113,14 +126,8 @@ describe('the minute tick', () => {
     await fc.assert(
       fc.asyncProperty(pointerAt, async (at) => {
         const w = journeysWorld();
-        const ranAt: number[] = [];
-        const read = w.due.dueIn.bind(w.due);
         let tick = 0;
-        w.due.dueIn = async (shard, after, through) => {
-          const found = await read(shard, after, through);
-          for (const p of found) if (p.at === new Date(at).toISOString()) ranAt.push(tick);
-          return found;
-        };
+        const ranAt = readsOf(w.due, new Date(at).toISOString(), () => tick);
         await w.due.add([pointer(at)]);
         for (tick of ticksAround(at)) await runDueSteps(w.deps, new Date(tick));
         expect(ranAt).toHaveLength(1);
@@ -160,13 +167,7 @@ describe('a shard idle for months', () => {
           await tickUntil(written);
           const at = written + inMinutes * minuteMs;
           await w.due.add([pointer(at)]);
-          const ranAt: number[] = [];
-          const read = w.due.dueIn.bind(w.due);
-          w.due.dueIn = async (shard, after, through) => {
-            const found = await read(shard, after, through);
-            if (found.some((p) => p.at === new Date(at).toISOString())) ranAt.push(tick);
-            return found;
-          };
+          const ranAt = readsOf(w.due, new Date(at).toISOString(), () => tick);
           const dueTick = Math.ceil(at / minuteMs) * minuteMs;
           await tickUntil(dueTick);
           expect(ranAt).toEqual([dueTick]);
@@ -197,14 +198,8 @@ describe('a pointer written while a tick runs its shard', () => {
           // The shard is busy at the tick: something of the same customer's was due a minute before.
           await w.due.add([pointer(tickAt - minuteMs)]);
           const late = pointer(tickAt + offset * minuteMs + 7_000);
-          const ranAt: number[] = [];
-          const read = w.due.dueIn.bind(w.due);
           let tick = tickAt;
-          w.due.dueIn = async (shard, after, through) => {
-            const found = await read(shard, after, through);
-            if (found.some((p) => p.at === late.at)) ranAt.push(tick);
-            return found;
-          };
+          const ranAt = readsOf(w.due, late.at, () => tick);
           const due = w.due as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
           let calls = 0;
           let written = false;
@@ -246,14 +241,8 @@ describe('two ticks on one shard', () => {
     const tickAt = Date.parse('2026-06-01T10:00:00Z');
     await w.due.add([pointer(tickAt - minuteMs)]);
     const late = pointer(tickAt - 30_000);
-    const ranAt: number[] = [];
-    const read = w.due.dueIn.bind(w.due);
     let tick = tickAt;
-    w.due.dueIn = async (shard, after, through) => {
-      const found = await read(shard, after, through);
-      if (found.some((p) => p.at === late.at)) ranAt.push(tick);
-      return found;
-    };
+    const ranAt = readsOf(w.due, late.at, () => tick);
     // The 10:00 tick is slow: while it runs its customers, a pointer for 10:00 is written, and the
     // 10:01 tick claims the shard from where 10:00 did, then dies reading it.
     const settings = w.deps.shopSettings;
