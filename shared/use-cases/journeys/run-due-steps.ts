@@ -81,10 +81,10 @@ async function runShard(
 ): Promise<{ queued: number; nextAt: string | null }> {
   const token = randomUUID();
   let cursor = read;
-  let claimed: ShardCursor | null = null;
-  let after = '';
-  let until = '';
-  while (!claimed) {
+  let claimed: ShardCursor | null;
+  let after: string;
+  let until: string;
+  for (;;) {
     const nextAt = cursor.nextAt as string;
     // From the cursor, or from just before the mark when a late write put a pointer behind it.
     after = earlier(cursor.doneThrough ?? minuteAfter(nextAt, -1), minuteAfter(nextAt, -1));

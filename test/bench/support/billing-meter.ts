@@ -373,10 +373,13 @@ export function billingMeter(
     bill.byOperation[op] = (bill.byOperation[op] ?? 0) + units;
   };
 
-  const kindOf = (w: PlannedWrite): string => {
-    const key = (name: string | undefined) => (name === undefined ? '' : (w.key[name]?.S ?? ''));
-    return meter.classify(key(w.table.partitionKey.name), key(w.table.sortKey?.name));
+  /** The kind of the item at `key` in `table`, as `classify` names it (writes and reads alike). */
+  const kindOfKey = (table: TableShape | string | undefined, key: Item | undefined): string => {
+    const t = typeof table === 'object' ? table : shape(table);
+    const part = (name: string | undefined) => (name === undefined ? '' : (key?.[name]?.S ?? ''));
+    return meter.classify(part(t.partitionKey.name), part(t.sortKey?.name));
   };
+  const kindOf = (w: PlannedWrite): string => kindOfKey(w.table, w.key);
 
   const addKind = (w: PlannedWrite, units: number): void => {
     const k = kindOf(w);
@@ -403,13 +406,6 @@ export function billingMeter(
     addOperation(op, units);
     bill.readsByKind[kind] = (bill.readsByKind[kind] ?? 0) + units;
   }
-
-  /** The kind of the item at `key` in `tableName`, as `classify` names it. */
-  const kindOfKey = (tableName: string | undefined, key: Item | undefined): string => {
-    const table = shape(tableName);
-    const part = (name: string | undefined) => (name === undefined ? '' : (key?.[name]?.S ?? ''));
-    return meter.classify(part(table.partitionKey.name), part(table.sortKey?.name));
-  };
 
   async function getItem(input: GetItemCommandInput): Promise<Item | undefined> {
     const out = await raw.send(new GetItemCommand(input));
