@@ -33,6 +33,8 @@ export interface IntakeFigures {
   readUnitsPerEvent: number;
   /** Read units per event by the kind of item read, and requests per event by operation (API and stream). */
   readUnitsByKind: Record<string, number>;
+  /** Write units per event (table and index) by the kind of item written. */
+  writeUnitsByKind: Record<string, number>;
   requestsPerEvent: Record<string, number>;
   rawWriteUnitsPerItem: number;
   ratioToRawWrites: number;
@@ -182,6 +184,7 @@ export async function benchIntake(
     indexWriteUnitsPerEvent: bill.indexWriteUnits / base.length,
     readUnitsPerEvent: bill.readUnits / base.length,
     readUnitsByKind: perEvent(bill.readsByKind, base.length),
+    writeUnitsByKind: perEvent(bill.byKind, base.length),
     requestsPerEvent: perEvent(bill.requests, base.length),
     rawWriteUnitsPerItem: rawBill.writeUnits / 1000,
     ratioToRawWrites: median(rounds.map((r) => r.endToEnd / r.raw)),
@@ -231,6 +234,7 @@ export function intakeMarkdown(f: IntakeFigures): string {
     `| **write units per event, as AWS bills them** (goal ≤ 2) | **${round(f.writeUnitsPerEvent, 2)}** |`,
     `| of which table / index writes | ${round(f.tableWriteUnitsPerEvent, 2)} / ${round(f.indexWriteUnitsPerEvent, 2)} |`,
     `| read units per event | ${round(f.readUnitsPerEvent, 2)} |`,
+    `| write units per event by item written | ${listed(f.writeUnitsByKind ?? {})} |`,
     `| of which, by item read | ${listed(f.readUnitsByKind ?? {})} |`,
     `| requests per event (API and stream) | ${listed(f.requestsPerEvent ?? {})} |`,
     `| write units per raw item | ${round(f.rawWriteUnitsPerItem, 2)} |`,

@@ -9,7 +9,7 @@
  * refresh (the nightly refresh end to end) and audiences (offer-fit read units against full reads), both
  * on one synthetic shop of 100,000 customers.
  * sender (CPU and write units per send, the AWS cost per million emails and SMS).
- * store (what DynamoDB Local allows an import: the items it must write, batched and as it writes them).
+ * store (what DynamoDB Local allows an import and an intake: the items each cannot skip, as they must write them; after intake).
  * Options: --only demo,intake,import,store,segments,predictions,refresh,audiences,sender,due-steps; --events N (intake, default 5000); --rounds N (default 3);
  * --orders N (import, default 100000); --customers N (refresh and audiences, default 100000); --keep (leave the data directory).
  */
@@ -70,6 +70,7 @@ if (only.has('intake') || only.has('import') || only.has('store')) {
         events: intake.events,
         rounds: intake.rounds,
         readUnitsPerEvent: intake.readUnitsPerEvent,
+        requestsPerEvent: intake.requestsPerEvent,
         withDefaultJourneys: intake.withDefaultJourneys,
         measuredAt: new Date().toISOString(),
       };
@@ -91,7 +92,11 @@ if (only.has('intake') || only.has('import') || only.has('store')) {
       // As many customers an event as the import's history has (its last run; 45,976 for 102,886 events before it said).
       const perEvent =
         (json.import as { customersPerEvent?: number } | undefined)?.customersPerEvent ?? 45_976 / 102_886;
-      const store = await benchStore(stack, Number(values.events), perEvent, Number(values.rounds));
+      // As many profile commits an event as the intake made (its PutItems an event; this run's or its last).
+      const commits = (json.intake as { requestsPerEvent?: Record<string, number> } | undefined)
+        ?.requestsPerEvent?.PutItem;
+      if (commits === undefined) throw new Error('store: run the intake section first (--only intake,store)');
+      const store = await benchStore(stack, Number(values.events), perEvent, commits, Number(values.rounds));
       json.store = { ...store, measuredAt: new Date().toISOString() };
       sections.store = storeMarkdown(store);
     }

@@ -1,6 +1,7 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { demoShop } from '../../infra/local/demo-shop.js';
+import { batchGet } from '../../shared/adapters/dynamodb/batch.js';
 import { eventItem } from '../../shared/adapters/dynamodb/event-store.js';
 import { keys } from '../../shared/adapters/dynamodb/keys.js';
 import { chunk } from '../../shared/domain/collections.js';
@@ -32,9 +33,12 @@ import {
 export interface StoreFigures {
   events: number;
   customersPerEvent: number;
-  rounds: Array<{ events: number; floor: number; conditional: number }>;
+  /** Profile commits an event, as the intake section counted them (its PutItems an event). */
+  commitsPerEvent: number;
+  rounds: Array<{ events: number; floor: number; conditional: number; intake: number }>;
   floorRatio: number;
   conditionalRatio: number;
+  intakeRatio: number;
   profileBytes: number;
   linkBytes: number;
 }
@@ -101,6 +105,7 @@ export async function benchStore(
   stack: BenchStack,
   eventCount: number,
   customersPerEvent: number,
+  commitsPerEvent: number,
   roundCount: number,
 ): Promise<StoreFigures> {
   const { doc, runtime } = stack;
@@ -111,7 +116,8 @@ export async function benchStore(
   const stored = chunk(demo.events.slice(0, eventCount), 100).flatMap((part) =>
     normalizeBatch(part, settings, new Date(), (i) => ['events', i]),
   );
-  const customers = Math.round(stored.length * customersPerEvent);
+  const customers = Math.round(stored.length * Math.max(customersPerEvent, commitsPerEvent));
+  const commits = Math.round(stored.length * commitsPerEvent);
 
   /** The round's items under keys of their own. */
   const itemsOf = (tag: string) => {
@@ -145,6 +151,24 @@ export async function benchStore(
     );
   };
 
+  /** Events as the API stores them: per 100, the duplicate check (one BatchGet) and the batched writes. */
+  const apiWrites = async (events: Item[]) => {
+    const parts = chunk(events, 100);
+    await Promise.all(
+      Array.from({ length: writers }, async () => {
+        for (let part = parts.shift(); part; part = parts.shift()) {
+          await batchGet(
+            doc,
+            table,
+            part.map((e) => ({ pk: e.pk as string, sk: e.sk as string })),
+            { projection: { expression: 'id' }, consistent: false },
+          );
+          await rawBatchWrite(doc, table, part, 1);
+        }
+      }),
+    );
+  };
+
   const ways = {
     events: async (tag: string) => {
       const { events } = itemsOf(tag);
@@ -163,15 +187,21 @@ export async function benchStore(
       await rawBatchWrite(doc, table, events);
       return events.length / seconds(started);
     },
+    intake: async (tag: string) => {
+      const { events, profiles } = itemsOf(tag);
+      const started = Date.now();
+      await Promise.all([apiWrites(events), conditionalPuts(profiles.slice(0, commits))]);
+      return events.length / seconds(started);
+    },
   };
-  const order = ['events', 'floor', 'conditional'] as const;
+  const order = ['events', 'floor', 'conditional', 'intake'] as const;
 
   log('store: warm-up');
   for (const way of order) await ways[way](`warm-${way}`);
   const rounds: StoreFigures['rounds'] = [];
   for (let r = 0; r < roundCount; r++) {
     // Each round starts with a different way, so a drift of the machine falls on all three.
-    const rates = { events: 0, floor: 0, conditional: 0 };
+    const rates = { events: 0, floor: 0, conditional: 0, intake: 0 };
     for (let k = 0; k < order.length; k++) {
       const way = order[(r + k) % order.length] as (typeof order)[number];
       rates[way] = await ways[way](`r${r}-${way}`);
@@ -182,9 +212,11 @@ export async function benchStore(
   return {
     events: stored.length,
     customersPerEvent,
+    commitsPerEvent,
     rounds,
     floorRatio: median(rounds.map((r) => r.floor / r.events)),
     conditionalRatio: median(rounds.map((r) => r.conditional / r.events)),
+    intakeRatio: median(rounds.map((r) => r.intake / r.events)),
     profileBytes: Math.round(bytes(sample.profiles)),
     linkBytes: Math.round(bytes(sample.links)),
   };
@@ -192,20 +224,22 @@ export async function benchStore(
 
 export function storeMarkdown(f: StoreFigures): string {
   return [
-    '## What DynamoDB Local allows an import',
+    '## What DynamoDB Local allows an import and an intake',
     '',
-    `The ceiling under the import's ratio, on the same DynamoDB Local: ${f.events} event items written three ways, ${f.rounds.length} rounds after a warm-up, each round starting with a different way. *events*: the event items alone, \`BatchWriteItem\` by ${writers} writers (the raw rate the import is compared with). *floor*: the same events plus the fewest other items an import must write for them, one profile (${f.profileBytes} B on average: copies of real ones, of customers with one to three orders) and one identity link (${f.linkBytes} B) per customer, ${round(f.customersPerEvent, 2)} customers an event as in the import section, all \`BatchWriteItem\` with no conditions. *conditional*: the profiles and links as conditional \`PutItem\`s, 16 at once (what keeps an import correct against live traffic for the same customers), the events batched.`,
+    `The ceilings under the two ratios, on the same DynamoDB Local: ${f.events} event items written four ways, ${f.rounds.length} rounds after a warm-up, each round starting with a different way. *events*: the event items alone, \`BatchWriteItem\` by ${writers} writers (the raw rate both ratios are compared with). *floor*: the same events plus the fewest other items an import must write for them, one profile (${f.profileBytes} B on average: copies of real ones, of customers with one to three orders) and one identity link (${f.linkBytes} B) per customer, ${round(f.customersPerEvent, 2)} customers an event as in the import section, all \`BatchWriteItem\` with no conditions. *conditional*: the profiles and links as conditional \`PutItem\`s, 16 at once (what keeps an import correct against live traffic for the same customers), the events batched. *intake*: what an intake cannot do without, and nothing else: the events as the API stores them (per 100, one \`BatchGetItem\` duplicate check, then the batched writes) and, at once, one conditional \`PutItem\` of a profile per customer per stream batch, ${round(f.commitsPerEvent, 2)} an event as the intake section counted them (no attribution, no other reads, no HTTP, no stream).`,
     '',
-    '| round | events alone (events/s) | floor (events/s) | conditional (events/s) |',
-    '|---|---|---|---|',
+    '| round | events alone (events/s) | floor (events/s) | conditional (events/s) | intake (events/s) |',
+    '|---|---|---|---|---|',
     ...f.rounds.map(
-      (r, i) => `| ${i + 1} | ${round(r.events)} | ${round(r.floor)} | ${round(r.conditional)} |`,
+      (r, i) =>
+        `| ${i + 1} | ${round(r.events)} | ${round(r.floor)} | ${round(r.conditional)} | ${round(r.intake)} |`,
     ),
     '',
     '| measure | value |',
     '|---|---|',
     `| **floor ÷ events alone**: the best any import writing a profile and a link per customer can do here | **${round(f.floorRatio, 2)}** |`,
     `| conditional ÷ events alone: the same items written the way the import must write them | ${round(f.conditionalRatio, 2)} |`,
+    `| **intake ÷ events alone**: the best any intake checking duplicates and committing each customer once a batch can do here | **${round(f.intakeRatio, 2)}** |`,
     '',
   ].join('\n');
 }

@@ -90,16 +90,17 @@ export async function startBenchStack(options: { keep: boolean }): Promise<Bench
   };
 }
 
-/** Raw BatchWriteItem of items, `writers` at once, 25 to a request: the floor any intake stands on. */
+/** Raw BatchWriteItem of items, `writers` at once (by default), 25 to a request: the floor any intake stands on. */
 export async function rawBatchWrite(
   doc: DynamoDBDocumentClient,
   table: string,
   items: unknown[],
+  at = writers,
 ): Promise<number> {
   const started = Date.now();
   const batches = chunk(items, 25);
   await Promise.all(
-    Array.from({ length: writers }, async () => {
+    Array.from({ length: at }, async () => {
       for (let batch = batches.shift(); batch; batch = batches.shift()) {
         let pending = batch.map((Item) => ({ PutRequest: { Item: Item as Record<string, unknown> } }));
         while (pending.length > 0) {
