@@ -462,8 +462,24 @@ export class DynamoSendRecordStore
           TableName: this.tableName,
           Key: keys.send(shopId, sendId),
           UpdateExpression: 'SET conversion = :c',
-          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(conversion)',
+          // A conversion whose order was cancelled or refunded in full leaves the send free again.
+          ConditionExpression:
+            'attribute_exists(pk) AND (attribute_not_exists(conversion) OR conversion.returned >= conversion.revenue)',
           ExpressionAttributeValues: { ':c': conversion },
+        }),
+      ),
+    );
+  }
+
+  reviseConversion(shopId: string, sendId: string, orderId: string, returned: number): Promise<boolean> {
+    return conditionally(() =>
+      this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.send(shopId, sendId),
+          UpdateExpression: 'SET conversion.returned = :r',
+          ConditionExpression: 'conversion.orderId = :o',
+          ExpressionAttributeValues: { ':r': returned, ':o': orderId },
         }),
       ),
     );

@@ -59,8 +59,9 @@ const propertySchemas = {
   order_paid: z.strictObject({ orderId: text(128), amount: money.optional(), method: text(64).optional() }),
   order_shipped: z.strictObject({ orderId: text(128), carrier: text(128), trackingNumber: text(128) }),
   /**
-   * Called off before it was fulfilled (Segment's "Order Cancelled"). A paid order cancelled also
-   * gets its money back: the shop reports that as order_refunded, which is what changes spend.
+   * Called off before it was fulfilled (Segment's "Order Cancelled"). A paid order cancelled gets
+   * its money back: it leaves the customer's spend (and any conversion it made) at once, and an
+   * order_refunded the shop reports for it as well changes nothing more.
    */
   order_cancelled: z.strictObject({ orderId: text(128), reason: text(512).optional() }),
   /**

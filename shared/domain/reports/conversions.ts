@@ -1,3 +1,4 @@
+import type { OrderFacts } from '../customers/profile.js';
 import {
   type AttributionWindow,
   attributeOrder,
@@ -29,8 +30,34 @@ export function isTracked(record: Pick<SendRecord, 'sentAt' | 'status'>): boolea
   return record.sentAt !== undefined || record.status === 'withheld';
 }
 
+/**
+ * What of an order went back, in minor units: all of it once the shop cancelled it, else its refunds
+ * (never more than it came to); undefined while nothing did.
+ */
+export function returnedOf(facts: Pick<OrderFacts, 'cancelledAt' | 'total' | 'refunds'>): number | undefined {
+  const total = facts.total ?? 0;
+  if (facts.cancelledAt) return total;
+  const refunds = Object.values(facts.refunds);
+  if (refunds.length === 0) return undefined;
+  return Math.min(
+    total,
+    refunds.reduce((sum, r) => sum + r, 0),
+  );
+}
+
+/** The records an order converted that do not yet say what of it went back (`returned`, currency units). */
+export function revisionsOfOrder(
+  orderId: string,
+  returned: number,
+  records: readonly SendRecord[],
+): string[] {
+  return records
+    .filter((r) => r.conversion?.orderId === orderId && r.conversion.returned !== returned)
+    .map((r) => r.sendId);
+}
+
 export function conversionsOfOrder(
-  order: OrderForAttribution & { customerId: string },
+  order: OrderForAttribution & { customerId: string; returned?: number },
   records: readonly SendRecord[],
   window: AttributionWindow = defaultAttributionWindow,
 ): ConversionMark[] {
@@ -53,6 +80,7 @@ export function conversionsOfOrder(
     ...(order.currency === undefined ? {} : { currency: order.currency }),
     at: order.placedAt,
     by,
+    ...(order.returned === undefined ? {} : { returned: order.returned }),
   });
   const credit = attributeOrder(order, sent, window);
   const marks: ConversionMark[] = credit

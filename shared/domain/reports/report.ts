@@ -7,7 +7,7 @@ import {
   type LiftVerdict,
   liftReport,
 } from '../sending/lift.js';
-import type { SendRecord } from '../sending/send-request.js';
+import { keptRevenue, type SendRecord, stands } from '../sending/send-request.js';
 
 /**
  * What a campaign, a journey step or a whole shop's sending brought, from its send records alone:
@@ -98,7 +98,13 @@ export const labels: Record<ReportVerdict, string> = {
 
 export const isSent = (r: SendRecord) => r.sentAt !== undefined;
 export const isHoldout = (r: SendRecord) => r.status === 'withheld' && r.reason === holdoutReason;
-export const isCredited = (r: SendRecord) => r.conversion !== undefined && r.conversion.by !== 'window';
+/** Credited with an order that still stands (a cancelled or wholly refunded one no longer counts). */
+export const isCredited = (r: SendRecord) =>
+  r.conversion !== undefined && r.conversion.by !== 'window' && stands(r.conversion);
+
+/** What the records' credited orders still bring, refunds taken off. */
+const creditedRevenue = (credited: SendRecord[]) =>
+  cents(credited.reduce((sum, r) => sum + (r.conversion ? keptRevenue(r.conversion) : 0), 0));
 
 export function dayOf(at: string, timeZone: string): string {
   return isoDay(localOf(new Date(at), timeZone));
@@ -129,7 +135,7 @@ function armOfRecords(records: SendRecord[]): Arm {
   for (const r of records) {
     const orders = customers.get(r.customerId) ?? new Map<string, number>();
     customers.set(r.customerId, orders);
-    if (r.conversion) orders.set(r.conversion.orderId, r.conversion.revenue);
+    if (r.conversion && stands(r.conversion)) orders.set(r.conversion.orderId, keptRevenue(r.conversion));
   }
   return armOf(
     [...customers.values()].map((orders) => ({
@@ -182,7 +188,7 @@ export function sendReport(records: SendRecord[], options: ReportOptions): SendR
   for (const r of credited) {
     const p = point(dayOf(r.conversion?.at as string, options.timeZone));
     p.conversions += 1;
-    p.revenue = cents(p.revenue + (r.conversion?.revenue ?? 0));
+    p.revenue = cents(p.revenue + (r.conversion ? keptRevenue(r.conversion) : 0));
   }
   return {
     records: records.length,
@@ -193,7 +199,7 @@ export function sendReport(records: SendRecord[], options: ReportOptions): SendR
     cost,
     revenue: {
       attributedOrders: new Set(credited.map((r) => r.conversion?.orderId)).size,
-      attributed: cents(credited.reduce((sum, r) => sum + (r.conversion?.revenue ?? 0), 0)),
+      attributed: creditedRevenue(credited),
       incremental: lift ? lift.incrementalRevenue : null,
       incrementalCi95: lift ? lift.incrementalRevenueCi95 : null,
     },
@@ -270,7 +276,7 @@ export function overviewReport(units: SendRecord[][], options: ReportOptions): {
       week,
       sends: records.filter(isSent).length,
       costUsd: costOf(records, undefined, 'USD').usd,
-      attributedRevenue: cents(credited.reduce((sum, r) => sum + (r.conversion?.revenue ?? 0), 0)),
+      attributedRevenue: creditedRevenue(credited),
       incrementalRevenue: incremental === null ? null : cents(incremental),
       notEnoughData: incremental === null || Math.min(treatedConverters, holdoutConverters) < min,
     };

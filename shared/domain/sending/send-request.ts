@@ -54,7 +54,21 @@ export interface Conversion {
    * holdout arms are compared on (the same rule for both arms).
    */
   by: 'coupon' | 'delivered' | 'opened' | 'clicked' | 'window';
+  /**
+   * What of the order went back, in the units of `revenue`: its refunds as the shop reported them,
+   * or all of it once the order is cancelled. Absent while nothing went back.
+   */
+  returned?: number;
 }
+
+/** What the order still brings: its revenue less what went back. */
+export const keptRevenue = (c: Conversion): number => Math.round((c.revenue - (c.returned ?? 0)) * 100) / 100;
+
+/**
+ * Whether the order still counts as converted: not when it was cancelled or refunded in full. A
+ * send whose order no longer stands may be converted again by a later order.
+ */
+export const stands = (c: Conversion): boolean => c.returned === undefined || c.returned < c.revenue;
 
 /** What huitou keeps of each request: the send record, with its status history. */
 export interface SendRecord {

@@ -8,7 +8,6 @@ import {
 } from '../journeys/contact-policy.js';
 import { type CouponRule, defaultCouponRules } from '../journeys/coupons.js';
 import type { ShopSegmentSettings } from '../segments/engine.js';
-import type { AttributionWindow } from '../sending/attribution.js';
 
 /** A shop (tenant) and the settings that shape how its customers are treated. */
 
@@ -60,8 +59,6 @@ export interface ShopSettings {
   /** Requests per second allowed across all of the shop's API keys. */
   rateLimitPerSecond: number;
   createdAt: string;
-  /** How long after a send an order is credited to it; defaultAttributionWindow when not set. */
-  attributionWindow?: AttributionWindow;
   /**
    * The shop's own segment thresholds, where the defaults (derived from its own rhythm) do not
    * suit: sale days, lifecycle multiples and floors, activity windows (see the segments README).

@@ -15,8 +15,13 @@ export interface SendRecordReader {
 }
 
 export interface ConversionWriter {
-  /** Marks the send converted by an order, once per send (false when it already was). */
+  /**
+   * Marks the send converted by an order, once per send (false when it already was); a send whose
+   * order no longer stands (cancelled, refunded in full) may be converted again.
+   */
   recordConversion(shopId: string, sendId: string, conversion: Conversion): Promise<boolean>;
+  /** Sets what went back of the order the send's conversion names (false when it names another or none). */
+  reviseConversion(shopId: string, sendId: string, orderId: string, returned: number): Promise<boolean>;
 }
 
 /** A message queued for a customer, counted against their caps from the moment it is queued. */

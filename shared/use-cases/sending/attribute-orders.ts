@@ -9,7 +9,12 @@ import type { StoredEvent } from '../../domain/customers/events.js';
 import { identitiesOf, identityKey } from '../../domain/customers/identity.js';
 import { fromMinorUnits } from '../../domain/customers/money.js';
 import type { OrderFacts, Profile } from '../../domain/customers/profile.js';
-import { attributionLookbackDays, conversionsOfOrder } from '../../domain/reports/conversions.js';
+import {
+  attributionLookbackDays,
+  conversionsOfOrder,
+  returnedOf,
+  revisionsOfOrder,
+} from '../../domain/reports/conversions.js';
 import { defaultAttributionWindow } from '../../domain/sending/attribution.js';
 import type { SendRecord } from '../../domain/sending/send-request.js';
 import type { ShopSettings } from '../../domain/shops/shop.js';
@@ -20,24 +25,33 @@ import type { ConversionWriter, SendRecordReader } from '../../ports/sending/sen
 import { type RedeemCouponDeps, redeemOrderCoupon } from '../journeys/coupons.js';
 
 export interface AttributeOrdersDeps {
-  profiles: Pick<ProfileStore, 'findOwners' | 'getProfiles'>;
+  profiles: Pick<ProfileStore, 'findOwners' | 'getProfiles' | 'getArchivedOrders'>;
   sendRecords: Pick<SendRecordReader, 'get' | 'ofCustomer'>;
   conversions: ConversionWriter;
   /** The codes huitou issued: the send an order's code credits, and its redemption. */
   coupons: CouponStore;
   onCouponRefused?: RedeemCouponDeps['onRefused'];
   shopSettings: (shopId: string) => Promise<ShopSettings>;
-  /** The shop's sending settings, where its attribution window is set (PUT /v1/settings/sending). */
-  sendingSettings?: (shopId: string) => Promise<Pick<ShopSending, 'attributionWindow'>>;
+  /** The shop's sending settings, the one place its attribution window is set (PUT /v1/settings/sending). */
+  sendingSettings: (shopId: string) => Promise<Pick<ShopSending, 'attributionWindow'>>;
   onFailure?: (error: unknown, orderId: string) => void;
 }
 
 const dayMs = 86_400_000;
 
 /** The events that may complete a paid order: its placement or its payment, in whichever order they came. */
-function orderIdOf(event: StoredEvent): string | null {
+function completedOrderOf(event: StoredEvent): string | null {
   return event.type === 'order_placed' || event.type === 'order_paid' ? event.properties.orderId : null;
 }
+
+/** The events that give some or all of an order back: its cancellation and its refunds. */
+function returnedOrderOf(event: StoredEvent): string | null {
+  return event.type === 'order_cancelled' || event.type === 'order_refunded'
+    ? event.properties.orderId
+    : null;
+}
+
+const orderIdOf = (event: StoredEvent) => completedOrderOf(event) ?? returnedOrderOf(event);
 
 /** The customer each event names now (following merges), with their profile, in a few batched reads. */
 async function customersOf(
@@ -65,9 +79,15 @@ async function customersOf(
   return changes.map((c) => known.get(resolve(shopId, c, { owners, profiles: known }).survivorId)?.profile);
 }
 
-/** A paid order as attribution needs it, from the customer's order facts; null until it is both placed and paid. */
+/**
+ * A paid order as attribution needs it, from the customer's order facts; null until it is both placed
+ * and paid, and for an order that no longer stands (cancelled, or refunded in full).
+ */
 function paidOrder(orderId: string, facts: OrderFacts | undefined) {
   if (!facts?.placedAt || !facts.paidAt || facts.total === undefined) return null;
+  const returned = returnedOf(facts);
+  if (facts.cancelledAt || (returned !== undefined && facts.total > 0 && returned >= facts.total))
+    return null;
   return {
     orderId,
     placedAt: facts.placedAt,
@@ -76,16 +96,46 @@ function paidOrder(orderId: string, facts: OrderFacts | undefined) {
     beforeDiscount: fromMinorUnits(facts.total + (facts.discount ?? 0)),
     ...(facts.currency === undefined ? {} : { currency: facts.currency }),
     ...(facts.couponCode === undefined ? {} : { couponCode: facts.couponCode }),
+    ...(returned === undefined ? {} : { returned: fromMinorUnits(returned) }),
   };
+}
+
+/**
+ * The records an order may have converted: the customer's sends in the look-back before it was
+ * placed, and the send that issued the coupon it carries (which may be older).
+ */
+async function recordsBefore(
+  deps: AttributeOrdersDeps,
+  shopId: string,
+  customerId: string,
+  order: { placedAt: string; couponCode?: string },
+) {
+  const from = new Date(Date.parse(order.placedAt) - attributionLookbackDays * dayMs).toISOString();
+  const records: SendRecord[] = await deps.sendRecords.ofCustomer(shopId, customerId, from, order.placedAt);
+  const issue = order.couponCode ? await deps.coupons.couponOf(shopId, order.couponCode) : null;
+  const issuer = issue ? await deps.sendRecords.get(shopId, issue.sendId) : null;
+  if (issuer && !records.some((r) => r.sendId === issuer.sendId)) records.push(issuer);
+  return { records, issue };
+}
+
+/** The order's facts from the profile, or from its own item once it has been moved out. */
+async function factsOf(deps: AttributeOrdersDeps, profile: Profile, orderId: string) {
+  const inside = profile.activity.orders[orderId];
+  if (inside) return inside;
+  const archived = await deps.profiles.getArchivedOrders(profile.shopId, [
+    { customerId: profile.customerId, orderId },
+  ]);
+  return archived.get(profile.customerId)?.get(orderId);
 }
 
 /**
  * Primary course, after the stream has applied a batch: for every order the batch completed (placed
  * and paid, whichever came last), read the customer's sends before it and the send that issued its
  * coupon, and record what the order converts (see conversionsOfOrder); then mark that coupon
- * redeemed by the order (redeemOrderCoupon). Conversions and redemptions are written once, so a
- * replayed batch changes nothing. Returns the ids of events whose order could not be attributed,
- * for the stream to retry.
+ * redeemed by the order (redeemOrderCoupon). An order cancelled or refunded is revised on the records
+ * it converted (reviseReturned). Conversions and redemptions are written once, so a replayed batch
+ * changes nothing. Returns the ids of events whose order could not be attributed or revised, for
+ * the stream to retry.
  */
 export async function attributeOrders(
   deps: AttributeOrdersDeps,
@@ -100,9 +150,9 @@ export async function attributeOrders(
     try {
       const [settings, sending] = await Promise.all([
         deps.shopSettings(shopId),
-        deps.sendingSettings?.(shopId),
+        deps.sendingSettings(shopId),
       ]);
-      const window = sending?.attributionWindow ?? settings.attributionWindow ?? defaultAttributionWindow;
+      const window = sending.attributionWindow ?? defaultAttributionWindow;
       const unknown = orderEvents.filter((e) => !applied.has(e.id));
       const read = unknown.length > 0 ? await customersOf(deps.profiles, shopId, unknown) : [];
       const readOf = new Map(unknown.map((e, i) => [e.id, read[i]]));
@@ -111,21 +161,19 @@ export async function attributeOrders(
       for (const [i, event] of orderEvents.entries()) {
         const orderId = orderIdOf(event) as string;
         const profile = customers[i];
-        const order = profile && paidOrder(orderId, profile.activity.orders[orderId]);
-        if (!profile || !order || done.has(orderId)) continue;
-        done.add(orderId);
+        const returning = returnedOrderOf(event) !== null;
+        const key = `${returning ? 'returned' : 'completed'}:${orderId}`;
+        if (!profile || done.has(key)) continue;
+        done.add(key);
         try {
-          const from = new Date(Date.parse(order.placedAt) - attributionLookbackDays * dayMs).toISOString();
-          const records: SendRecord[] = await deps.sendRecords.ofCustomer(
-            shopId,
-            profile.customerId,
-            from,
-            order.placedAt,
-          );
+          if (returning) {
+            await reviseReturned(deps, shopId, profile, orderId);
+            continue;
+          }
+          const order = paidOrder(orderId, profile.activity.orders[orderId]);
+          if (!order) continue;
+          const { records, issue } = await recordsBefore(deps, shopId, profile.customerId, order);
           const { beforeDiscount, ...paid } = order;
-          const issue = order.couponCode ? await deps.coupons.couponOf(shopId, order.couponCode) : null;
-          const issuer = issue ? await deps.sendRecords.get(shopId, issue.sendId) : null;
-          if (issuer && !records.some((r) => r.sendId === issuer.sendId)) records.push(issuer);
           const marks = conversionsOfOrder({ ...paid, customerId: profile.customerId }, records, window);
           for (const mark of marks)
             await deps.conversions.recordConversion(shopId, mark.sendId, mark.conversion);
@@ -147,4 +195,28 @@ export async function attributeOrders(
     }
   }
   return failed;
+}
+
+/**
+ * Alternate course, an order cancelled or refunded after it was paid: every record it converted
+ * is told what of it went back, so reports count what the order still brings (and a cancelled
+ * order not at all). Written as an amount, not added to, so a replayed batch changes nothing.
+ */
+async function reviseReturned(
+  deps: AttributeOrdersDeps,
+  shopId: string,
+  profile: Profile,
+  orderId: string,
+): Promise<void> {
+  const facts = await factsOf(deps, profile, orderId);
+  // Only a placed and paid order was ever attributed.
+  if (!facts?.placedAt || !facts.paidAt || facts.total === undefined) return;
+  const returned = returnedOf(facts);
+  if (returned === undefined) return;
+  const { records } = await recordsBefore(deps, shopId, profile.customerId, {
+    placedAt: facts.placedAt,
+    ...(facts.couponCode === undefined ? {} : { couponCode: facts.couponCode }),
+  });
+  for (const sendId of revisionsOfOrder(orderId, fromMinorUnits(returned), records))
+    await deps.conversions.reviseConversion(shopId, sendId, orderId, fromMinorUnits(returned));
 }

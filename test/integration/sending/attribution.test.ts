@@ -6,7 +6,7 @@ import { SqsSendQueue } from '../../../shared/adapters/sqs/send-queue.js';
 import { type SendIntent, sendIdOf } from '../../../shared/domain/sending/send-identity.js';
 import type { SendRequest } from '../../../shared/domain/sending/send-request.js';
 import { call, control, newShop, type Shop, settle, stack, useStackDynamoDb } from '../../support/api.js';
-import { orderPaid, orderPlaced } from '../../support/events.js';
+import { orderPaid, orderPlaced, orderRefunded } from '../../support/events.js';
 
 let shop: Shop;
 
@@ -96,5 +96,36 @@ describe('an order after a click', () => {
     );
     expect(record?.status).toBe('clicked');
     expect(record?.conversion).toMatchObject({ orderId: 'o-attr', revenue: 128.5, by: 'clicked' });
+
+    // Given back: a partial refund comes off, the cancellation takes the rest, and the send is then
+    // free for the customer's next order (the store's conditions, on DynamoDB Local).
+    const records = new DynamoSendRecordStore(createDocumentClient(), stack().tableName);
+    const conversion = async () => (await records.get(shop.shopId, request.sendId))?.conversion;
+    const post = async (event: unknown) => {
+      const res = await call(shop, 'POST', '/v1/events', { events: [event] });
+      expect(res.status, JSON.stringify(res.body)).toBeLessThan(300);
+      await settle();
+    };
+    const now = async () => (await control<{ now: string }>('GET', '/state')).now;
+    await post(orderRefunded({ customerId: 'mei' }, 'o-attr', 28.5, await now()));
+    expect(await conversion()).toMatchObject({ orderId: 'o-attr', revenue: 128.5, returned: 28.5 });
+    await post({
+      id: `cancel-o-attr-${Date.now()}`,
+      type: 'order_cancelled',
+      occurredAt: await now(),
+      customerId: 'mei',
+      properties: { orderId: 'o-attr' },
+    });
+    expect(await conversion()).toMatchObject({ orderId: 'o-attr', revenue: 128.5, returned: 128.5 });
+    const next = await now();
+    await post(orderPlaced({ customerId: 'mei' }, { orderId: 'o-next', total: 66, at: next }));
+    await post(orderPaid({ customerId: 'mei' }, 'o-next', next));
+    expect(await conversion()).toEqual({
+      orderId: 'o-next',
+      revenue: 66,
+      currency: 'CNY',
+      at: next,
+      by: 'clicked',
+    });
   });
 });

@@ -1,6 +1,6 @@
 import { normalizeCode } from '../../../shared/domain/journeys/coupons.js';
 import type { SendSource } from '../../../shared/domain/sending/send-identity.js';
-import type { Conversion, SendRecord } from '../../../shared/domain/sending/send-request.js';
+import { type Conversion, type SendRecord, stands } from '../../../shared/domain/sending/send-request.js';
 import type { CouponIssue, CouponStore } from '../../../shared/ports/journeys/coupons.js';
 import type { ConversionWriter, SendRecordReader } from '../../../shared/ports/sending/send-records.js';
 import { copy, Faults } from './faults.js';
@@ -16,7 +16,7 @@ const sourceKey = (source: SendSource) =>
  */
 export class FakeSendRecords implements SendRecordReader, ConversionWriter, CouponStore {
   readonly faults = new Faults<
-    'ofCustomer' | 'ofSource' | 'couponOf' | 'markRedeemed' | 'recordConversion'
+    'ofCustomer' | 'ofSource' | 'couponOf' | 'markRedeemed' | 'recordConversion' | 'reviseConversion'
   >();
   /** Pages read through ofSource, to check a report reads them all. */
   pagesRead = 0;
@@ -100,14 +100,36 @@ export class FakeSendRecords implements SendRecordReader, ConversionWriter, Coup
     this.faults.check('recordConversion');
     const r = this.records.get(`${shopId}#${sendId}`);
     if (!r) throw new Error(`ConditionalCheckFailedException: no send ${sendId}`);
-    if (r.conversion) return false;
-    r.conversion = copy(conversion);
-    return true;
+    return convertRecord(r, conversion);
+  }
+
+  async reviseConversion(
+    shopId: string,
+    sendId: string,
+    orderId: string,
+    returned: number,
+  ): Promise<boolean> {
+    this.faults.check('reviseConversion');
+    return reviseRecord(this.records.get(`${shopId}#${sendId}`), orderId, returned);
   }
 
   private all(shopId: string): SendRecord[] {
     return [...this.records.values()].filter((r) => r.shopId === shopId);
   }
+}
+
+/** recordConversion on a record, as the adapter's condition has it: once, unless its order no longer stands. */
+export function convertRecord(r: SendRecord, conversion: Conversion): boolean {
+  if (r.conversion && stands(r.conversion)) return false;
+  r.conversion = copy(conversion);
+  return true;
+}
+
+/** reviseConversion on a record: only the conversion of that order. */
+export function reviseRecord(r: SendRecord | undefined, orderId: string, returned: number): boolean {
+  if (!r?.conversion || r.conversion.orderId !== orderId) return false;
+  r.conversion = { ...r.conversion, returned };
+  return true;
 }
 
 const at = (iso: string, minutes: number) => new Date(Date.parse(iso) + minutes * 60_000).toISOString();

@@ -32,6 +32,7 @@ import type {
 import type { SendRequestQueue } from '../../../shared/ports/sending/send-queue.js';
 import type { ConversionWriter, SendRecordReader } from '../../../shared/ports/sending/send-records.js';
 import { copy, Faults } from './faults.js';
+import { convertRecord, reviseRecord } from './send-records.js';
 
 export interface LedgerEntry {
   message: OutgoingMessage;
@@ -321,9 +322,16 @@ export class FakeSendRecords implements SendRecordWriter, SendEventLog, SendReco
 
   async recordConversion(shopId: string, sendId: string, conversion: Conversion): Promise<boolean> {
     const item = this.items.get(this.key(shopId, sendId));
-    if (!item || item.record.conversion) return false;
-    item.record.conversion = copy(conversion);
-    return true;
+    return item ? convertRecord(item.record, conversion) : false;
+  }
+
+  async reviseConversion(
+    shopId: string,
+    sendId: string,
+    orderId: string,
+    returned: number,
+  ): Promise<boolean> {
+    return reviseRecord(this.items.get(this.key(shopId, sendId))?.record, orderId, returned);
   }
 
   /** The record's lease and hand-over marks, as the adapter keeps them beside it. */

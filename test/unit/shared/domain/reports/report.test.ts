@@ -119,6 +119,26 @@ describe('sendReport', () => {
     expect(report.lift?.conversion.significant).toBe(false);
   });
 
+  it('counts what orders still bring: a cancelled order is no conversion in the funnel, the revenue or either arm, and a refund comes off', () => {
+    const given = (records: SendRecord[], back: Record<string, number>) =>
+      records.map((r) =>
+        r.conversion && back[r.sendId] !== undefined
+          ? { ...r, conversion: { ...r.conversion, returned: back[r.sendId] } }
+          : r,
+      );
+    // t0's order (100) cancelled, 20 of t1's (50) refunded, h0's (40) cancelled.
+    const report = sendReport(given(smallCampaign(), { t0: 100, t1: 20, h0: 40 }), {
+      ...shanghai,
+      usdRate: 7,
+    });
+    expect(report.funnel.converted).toBe(2);
+    expect(report.revenue.attributed).toBe(30 + 80);
+    expect(report.revenue.attributedOrders).toBe(2);
+    expect(report.arms.treated).toMatchObject({ converters: 3, orders: 3, revenue: 30 + 80 + 30 });
+    expect(report.arms.holdout).toMatchObject({ converters: 0, orders: 0, revenue: 0 });
+    expect(report.daily.reduce((sum, d) => sum + d.revenue, 0)).toBe(110);
+  });
+
   it('puts conversions on the shop’s day', () => {
     const report = sendReport(smallCampaign(), shanghai);
     // Sent 10:01 in Shanghai on the 9th; o1 was placed at 01:00 on the 11th there.

@@ -91,7 +91,10 @@ describe('attributeOrders', () => {
     );
     expect(failed.size).toBe(0);
     const unread = () => Promise.reject(new Error('read again'));
-    const deps = { ...w.deps, profiles: { getProfiles: unread, findOwners: unread } };
+    const deps = {
+      ...w.deps,
+      profiles: { getProfiles: unread, findOwners: unread, getArchivedOrders: unread },
+    };
     expect((await attributeOrders(deps, w.customers.stored(raws), applied)).size).toBe(0);
     expect((await w.conversion('open'))?.orderId).toBe('o1');
   });
@@ -216,20 +219,6 @@ describe('attributeOrders', () => {
     expect(await w.conversion('s1')).toMatchObject({ by: 'opened', orderId: 'o1', revenue: 42 });
   });
 
-  it("follows the shop's own window", async () => {
-    const w = world(teaShop({ attributionWindow: { afterEngagementDays: 2, afterDeliveryDays: 1 } }));
-    w.records.put(
-      sendRecord({
-        sendId: 's1',
-        customerId: 'ann',
-        requestedAt: ago(4 * day),
-        touches: [{ status: 'opened', at: ago(3 * day) }],
-      }),
-    );
-    await w.batch([placed(ann, 'o1', 42, orderAt, { paidAt: orderAt })]);
-    expect(await w.conversion('s1')).toBeUndefined();
-  });
-
   it('follows the window set in the shop’s sending settings (PUT /v1/settings/sending)', async () => {
     const opened = (w: ReturnType<typeof world>) =>
       w.records.put(
@@ -251,6 +240,95 @@ describe('attributeOrders', () => {
     opened(longer);
     await longer.batch([order]);
     expect(await longer.conversion('s1')).toMatchObject({ by: 'opened', revenue: 42 });
+  });
+
+  describe('an order given back after it converted', () => {
+    const cancelled = (orderId: string, at: string) => ({
+      id: `ann:${orderId}:cancelled`,
+      type: 'order_cancelled',
+      occurredAt: at,
+      ...ann,
+      properties: { orderId, reason: 'out of stock' },
+    });
+    const refund = (orderId: string, refundId: string, amount: number, at: string) => ({
+      id: `ann:${orderId}:${refundId}`,
+      type: 'order_refunded',
+      occurredAt: at,
+      ...ann,
+      properties: { orderId, refundId, amount },
+    });
+    /** A send clicked half an hour before the order: it gets the credit. */
+    const clickedSend = () =>
+      sendRecord({
+        sendId: 'clicked',
+        customerId: 'ann',
+        requestedAt: ago(day),
+        touches: [{ status: 'clicked', at: ago(30) }],
+      });
+    /** A clicked send (credited) and a delivered-only send (in the window) before a paid order of 80. */
+    async function converted() {
+      const w = world();
+      w.records.put(
+        clickedSend(),
+        sendRecord({ sendId: 'sent-too', customerId: 'ann', requestedAt: ago(2 * day), touches: [] }),
+      );
+      await w.batch([placed(ann, 'o1', 80, orderAt, { paidAt: orderAt })]);
+      expect(await w.conversion('clicked')).toMatchObject({ by: 'clicked', revenue: 80 });
+      expect(await w.conversion('sent-too')).toMatchObject({ by: 'window', revenue: 80 });
+      return w;
+    }
+
+    it('tells every record it converted that the whole order went back when it is cancelled, once however often the stream replays', async () => {
+      const w = await converted();
+      for (let replay = 0; replay < 2; replay++)
+        expect((await w.batch([cancelled('o1', ago(-60))])).size).toBe(0);
+      expect(await w.conversion('clicked')).toMatchObject({ orderId: 'o1', revenue: 80, returned: 80 });
+      expect(await w.conversion('sent-too')).toMatchObject({ orderId: 'o1', revenue: 80, returned: 80 });
+    });
+
+    it('adds up partial refunds in the unit they came in, and a refund reported twice counts once', async () => {
+      const w = await converted();
+      await w.batch([refund('o1', 'r1', 12.5, ago(-60))]);
+      expect((await w.conversion('clicked'))?.returned).toBe(12.5);
+      await w.batch([refund('o1', 'r1', 12.5, ago(-60)), refund('o1', 'r2', 7.25, ago(-70))]);
+      expect((await w.conversion('clicked'))?.returned).toBe(19.75);
+      expect((await w.conversion('sent-too'))?.returned).toBe(19.75);
+    });
+
+    it('leaves the send free for a later order once its order is cancelled', async () => {
+      const w = await converted();
+      await w.batch([cancelled('o1', ago(-60))]);
+      await w.batch([placed(ann, 'o2', 45, ago(-120), { paidAt: ago(-120) })]);
+      expect(await w.conversion('clicked')).toMatchObject({ orderId: 'o2', revenue: 45, by: 'clicked' });
+      expect((await w.conversion('clicked'))?.returned).toBeUndefined();
+    });
+
+    it('credits nothing to an order cancelled before its payment was seen, and keeps a partial refund beside the credit', async () => {
+      const w = world();
+      w.records.put(clickedSend());
+      await w.batch([placed(ann, 'o1', 80, orderAt), cancelled('o1', ago(-5)), paid(ann, 'o1', ago(-10))]);
+      expect(await w.conversion('clicked')).toBeUndefined();
+      await w.batch([
+        placed(ann, 'o2', 60, ago(-20)),
+        refund('o2', 'r1', 10, ago(-30)),
+        paid(ann, 'o2', ago(-25)),
+      ]);
+      expect(await w.conversion('clicked')).toMatchObject({ orderId: 'o2', revenue: 60, returned: 10 });
+    });
+
+    it('revises an order already moved out of the profile', async () => {
+      const w = await converted();
+      w.customers.clock.set(ago(-30 * day));
+      // Later orders push o1 out of the profile's recent orders into an item of its own.
+      const later = Array.from({ length: 8 }, (_, i) =>
+        placed(ann, `later-${i}`, 20, ago(-(i + 2) * day), { paidAt: ago(-(i + 2) * day) }),
+      );
+      await w.batch(later);
+      const profile = (await w.customers.profiles.getProfiles('tea', ['ann'])).get('ann')?.profile;
+      expect(profile?.activity.orders.o1).toBeUndefined();
+      await w.batch([refund('o1', 'r1', 30, ago(-20 * day))]);
+      expect((await w.conversion('clicked'))?.returned).toBe(30);
+    });
   });
 
   it('hands back the events of an order it could not record, and records it on the retry', async () => {
