@@ -1,5 +1,5 @@
 import { contactPolicySettingsSchema } from '../domain/journeys/contact-policy.js';
-import { couponRulesBodySchema } from '../use-cases/shops/shop-settings.js';
+import { couponRulesBodySchema, tiersBodySchema } from '../use-cases/shops/shop-settings.js';
 import { errorResponses, jsonOf, ref } from './openapi-parts.js';
 import { jsonSchemaOf } from './openapi-segments.js';
 
@@ -7,7 +7,7 @@ import { jsonSchemaOf } from './openapi-segments.js';
 export const settingsTags = [
   {
     name: 'settings',
-    description: 'The shop’s own settings: how often and when customers hear from it, its coupons',
+    description: 'The shop’s own settings: how often and when customers hear from it, its coupons, its tiers',
   },
 ];
 
@@ -31,10 +31,18 @@ export const settingsSchemas = {
       'step). `amountOff`: `off` currency units off an order of at least `minOrder`; `freeShipping` from ' +
       '`minOrder`. Each send gets its own code, valid `validDays` from issue.',
   },
+  Tiers: {
+    ...jsonSchemaOf(tiersBodySchema),
+    description:
+      'The shop’s tiers: a customer is in the highest tier whose `minSpend` (net spend, refunds taken off, ' +
+      'in currency units) they reach, once they have a paid order. `priceFactor`: what a member pays as a ' +
+      'share of list price (0.92 = 8% off); `benefits`: lines the tier change notice lists. Names are unique.',
+  },
 };
 
 const policy = (description: string) => ({ description, content: jsonOf(ref('schemas', 'ContactPolicy')) });
 const rules = (description: string) => ({ description, content: jsonOf(ref('schemas', 'CouponRules')) });
+const tiers = (description: string) => ({ description, content: jsonOf(ref('schemas', 'Tiers')) });
 
 export const settingsPaths = {
   '/v1/settings/contact-policy': {
@@ -71,6 +79,25 @@ export const settingsPaths = {
       tags: ['settings'],
       requestBody: { required: true, content: jsonOf(ref('schemas', 'CouponRules')) },
       responses: { '200': rules('The rules as stored'), ...errorResponses(400, 401, 409, 413, 429) },
+    },
+  },
+  '/v1/settings/tiers': {
+    get: {
+      operationId: 'getTiers',
+      summary: 'The shop’s tiers (the defaults until it sets its own)',
+      tags: ['settings'],
+      responses: { '200': tiers('The tiers'), ...errorResponses(401, 429) },
+    },
+    put: {
+      operationId: 'putTiers',
+      summary: 'Replace the shop’s tiers',
+      description:
+        'The whole ladder. Each customer’s tier follows the new rules at their next change (an event, a ' +
+        'customer PUT), which emits `tier_changed` as any move does; until then they keep the tier they ' +
+        'had. Price factors and benefits apply to what is decided from about a minute later.',
+      tags: ['settings'],
+      requestBody: { required: true, content: jsonOf(ref('schemas', 'Tiers')) },
+      responses: { '200': tiers('The tiers as stored'), ...errorResponses(400, 401, 413, 429) },
     },
   },
 };

@@ -6,10 +6,12 @@ import {
   couponRulesView,
   putContactPolicy,
   putCouponRules,
+  putTiers,
+  tiersView,
 } from '../../../shared/use-cases/shops/shop-settings.js';
 import type { ApiDeps, ApiRoute } from '../context.js';
 
-/** The settings a shop edits itself: its contact policy and its coupon rules. */
+/** The settings a shop edits itself: its contact policy, its coupon rules and its tiers. */
 export function settingsRoutes(deps: ApiDeps): ApiRoute[] {
   const settings = {
     shops: new DynamoShopStore(deps.doc, deps.tableName),
@@ -35,6 +37,16 @@ export function settingsRoutes(deps: ApiDeps): ApiRoute[] {
       method: 'PUT',
       path: '/v1/settings/coupon-rules',
       run: async ({ shop, event }) => json(200, await putCouponRules(settings, shop, jsonBody(event))),
+    },
+    {
+      method: 'GET',
+      path: '/v1/settings/tiers',
+      run: async ({ shop }) => json(200, tiersView(shop)),
+    },
+    {
+      method: 'PUT',
+      path: '/v1/settings/tiers',
+      run: async ({ shop, event }) => json(200, await putTiers(settings, shop, jsonBody(event))),
     },
   ];
 }

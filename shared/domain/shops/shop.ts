@@ -73,7 +73,9 @@ export interface ShopSettings {
 }
 
 /** The settings a shop edits through the API, each stored as a whole under its own field. */
-export type EditableShopSettings = Pick<ShopSettings, 'contactPolicy' | 'couponRules' | 'holidays'>;
+export type EditableShopSettings = Partial<
+  Pick<ShopSettings, 'contactPolicy' | 'couponRules' | 'holidays' | 'tiers'>
+>;
 
 /** The contact policy journeys and campaigns apply for this shop, on its clock. */
 export function contactPolicyOf(shop: ShopSettings): ContactPolicy {

@@ -5,14 +5,21 @@ import {
   parseContactPolicySettings,
 } from '../../domain/journeys/contact-policy.js';
 import { type CouponRule, couponRulesNamed, couponRulesSchema } from '../../domain/journeys/coupons.js';
-import { contactPolicyOf, couponRulesOf, type ShopSettings } from '../../domain/shops/shop.js';
+import {
+  contactPolicyOf,
+  couponRulesOf,
+  type ShopSettings,
+  type TierRule,
+  tiersSchema,
+} from '../../domain/shops/shop.js';
 import { issuesOf } from '../../domain/validation.js';
 import type { JourneyStore } from '../../ports/journeys/journey-store.js';
 import type { ShopStore } from '../../ports/shops/shop-store.js';
 import { listJourneys } from '../journeys/journey-definitions.js';
 
 /**
- * The settings a shop edits itself through the API: its contact policy and its coupon rules. Each
+ * The settings a shop edits itself through the API: its contact policy, its coupon rules and its
+ * tiers. Each
  * is read as the shop has it (the defaults until it sets its own) and replaced as a whole; a PUT
  * leaves the shop's other settings alone. The runtimes read shop settings through a short cache,
  * so a change applies to sends decided from a minute or so later.
@@ -81,4 +88,26 @@ export async function putCouponRules(
       `enabled journeys name coupon rules this set leaves out: ${needing.join(', ')}; disable or edit them first`,
     );
   return couponRulesView(await update(deps, shop, { couponRules: rules }));
+}
+
+export const tiersBodySchema = z.strictObject({ tiers: tiersSchema });
+
+export function tiersView(shop: ShopSettings): { tiers: TierRule[] } {
+  return { tiers: shop.tiers };
+}
+
+/**
+ * PUT /v1/settings/tiers: the shop's whole ladder. A customer's tier follows the new rules at the
+ * customer's next change (an event, a PUT), which emits tier_changed as any move does; until then
+ * the customer keeps the tier they had. Price factors and benefits apply to what is decided from
+ * about a minute later (the runtimes cache shop settings briefly).
+ */
+export async function putTiers(
+  deps: ShopSettingsDeps,
+  shop: ShopSettings,
+  body: unknown,
+): Promise<{ tiers: TierRule[] }> {
+  const parsed = tiersBodySchema.safeParse(body);
+  if (!parsed.success) throw new ValidationError(issuesOf(parsed.error));
+  return tiersView(await update(deps, shop, { tiers: parsed.data.tiers }));
 }

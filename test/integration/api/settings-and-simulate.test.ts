@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { playbook } from '../../../shared/domain/journeys/playbooks.js';
 import { isHeldOut, isInGlobalControl } from '../../../shared/domain/sending/holdout.js';
 import { advance, call, newShop, type Shop, settle } from '../../support/api.js';
+import { orderPaid, orderPlaced } from '../../support/events.js';
 import { clockNow, moveClockTo } from '../../support/journey-steps.js';
 import { queuedSendRequests } from '../../support/send-queue.js';
 
@@ -76,6 +77,48 @@ describe('the shop’s settings', () => {
     const duplicate = await call(shop, 'PUT', '/v1/settings/coupon-rules', { rules: [threeOff, threeOff] });
     expect(duplicate.status).toBe(400);
     expect(duplicate.body.issues).toEqual([expect.objectContaining({ path: 'rules.1.id' })]);
+  });
+});
+
+describe('the shop’s tiers', () => {
+  it('are replaced as a whole, a bad ladder is refused by path, and a customer’s next order follows the new one', async () => {
+    const before = await call(shop, 'GET', '/v1/settings/tiers');
+    expect(before.status).toBe(200);
+    expect(before.body.tiers.length).toBeGreaterThan(0);
+    const ladder = {
+      tiers: [
+        { name: 'leaf', minSpend: 0, priceFactor: 1 },
+        { name: 'bud', minSpend: 50, priceFactor: 0.95, benefits: ['A sample with every order'] },
+      ],
+    };
+    const put = await call(shop, 'PUT', '/v1/settings/tiers', ladder);
+    expect(put.status, JSON.stringify(put.body)).toBe(200);
+    expect(put.body).toEqual(ladder);
+    const bad = await call(shop, 'PUT', '/v1/settings/tiers', {
+      tiers: [{ name: 'leaf', minSpend: -1, priceFactor: 1 }],
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body.issues).toEqual([expect.objectContaining({ path: 'tiers.0.minSpend' })]);
+    const twice = await call(shop, 'PUT', '/v1/settings/tiers', {
+      tiers: [ladder.tiers[0], { ...ladder.tiers[1], name: 'leaf' }],
+    });
+    expect(twice.status).toBe(400);
+    expect(twice.body.issues).toEqual([expect.objectContaining({ path: 'tiers.1.name' })]);
+    expect((await call(shop, 'GET', '/v1/settings/tiers')).body).toEqual(ladder);
+
+    // The runtimes keep shop settings a minute; an order of 60 from then reaches the new "bud".
+    await advance('2m');
+    const at = new Date(await clockNow()).toISOString();
+    const posted = await call(shop, 'POST', '/v1/events', {
+      events: [
+        orderPlaced({ customerId: 'tiered' }, { orderId: 'o-tier', total: 60, at }),
+        orderPaid({ customerId: 'tiered' }, 'o-tier', at),
+      ],
+    });
+    expect(posted.status, JSON.stringify(posted.body)).toBeLessThan(300);
+    await settle();
+    const customer = await call(shop, 'GET', '/v1/customers/tiered');
+    expect(customer.body.tier).toBe('bud');
   });
 });
 

@@ -12,6 +12,8 @@ import {
   couponRulesView,
   putContactPolicy,
   putCouponRules,
+  putTiers,
+  tiersView,
 } from '../../../../../shared/use-cases/shops/shop-settings.js';
 import { FakeJourneyStore } from '../../../../support/fakes/journeys.js';
 import { FakeShopStore } from '../../../../support/fakes/shops.js';
@@ -181,5 +183,36 @@ describe('the shop’s coupon rules', () => {
     };
     expect(await issuesOf(createJourney(crud, stored, custom))).toEqual(['steps.0.rule']);
     await createJourney(crud, stored, { ...custom, steps: custom.steps.slice(1) });
+  });
+});
+
+describe('the shop’s tiers', () => {
+  const ladder = [
+    { name: 'leaf', minSpend: 0, priceFactor: 1 },
+    { name: 'bud', minSpend: 50, priceFactor: 0.95, benefits: ['A sample with every order'] },
+  ];
+
+  it('are the ladder the shop was created with until it sets its own', async () => {
+    const { shop } = await world();
+    expect(tiersView(shop)).toEqual({ tiers: shop.tiers });
+  });
+
+  it('are replaced as a whole, and the shop’s other settings stay', async () => {
+    const { deps, shops, shop } = await world({ couponRules: [defaultCouponRules[0] as never] });
+    expect(await putTiers(deps, shop, { tiers: ladder })).toEqual({ tiers: ladder });
+    expect((await shops.getShop('tea'))?.tiers).toEqual(ladder);
+    expect((await shops.getShop('tea'))?.couponRules).toEqual([defaultCouponRules[0]]);
+  });
+
+  it('refuses a name given twice, a negative threshold and an empty ladder by path, and writes nothing', async () => {
+    const { deps, shops, shop } = await world();
+    expect(
+      await issuesOf(putTiers(deps, shop, { tiers: [ladder[0], { ...ladder[1], name: 'leaf' }] })),
+    ).toEqual(['tiers.1.name']);
+    expect(
+      await issuesOf(putTiers(deps, shop, { tiers: [{ ...ladder[0], minSpend: -5, priceFactor: 1.2 }] })),
+    ).toEqual(['tiers.0.minSpend', 'tiers.0.priceFactor']);
+    expect(await issuesOf(putTiers(deps, shop, { tiers: [] }))).toEqual(['tiers']);
+    expect((await shops.getShop('tea'))?.tiers).toEqual(shop.tiers);
   });
 });
