@@ -93,8 +93,9 @@ export const settingsPaths = {
       summary: 'Replace the shop’s tiers',
       description:
         'The whole ladder. Each customer’s tier follows the new rules at their next change (an event, a ' +
-        'customer PUT), which emits `tier_changed` as any move does; until then they keep the tier they ' +
-        'had. Price factors and benefits apply to what is decided from about a minute later.',
+        'customer PUT) or at the shop’s next nightly refresh, whichever comes first, with one ' +
+        '`tier_changed` as for any move. Price factors and benefits apply to what is decided from about a ' +
+        'minute later.',
       tags: ['settings'],
       requestBody: { required: true, content: jsonOf(ref('schemas', 'Tiers')) },
       responses: { '200': tiers('The tiers as stored'), ...errorResponses(400, 401, 413, 429) },

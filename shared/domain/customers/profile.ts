@@ -501,6 +501,12 @@ function median(values: number[]): number | null {
 }
 
 /** Derives the stats from the facts. Pure and total: the same facts always give the same stats. */
+/** The tier the shop's ladder gives this activity now (a customer's stored tier may predate the ladder). */
+export function tierOf(activity: Activity, settings: Pick<ShopSettings, 'tiers' | 'timeZone'>): string | null {
+  const stats = summarize(activity, settings.timeZone);
+  return tierFor(stats.totalSpend, stats.paidOrderCount, settings.tiers);
+}
+
 export function summarize(activity: Activity, timeZone: string): ProfileStats {
   const h = activity.history;
   const paid: Contribution[] = [];
@@ -626,8 +632,7 @@ export function applyEvents(
     ...[...touched].map(([orderId, facts]) => ({ orderId, facts })),
     ...archiveOldOrders(activity, settings.timeZone),
   ];
-  const stats = summarize(activity, settings.timeZone);
-  const tier = tierFor(stats.totalSpend, stats.paidOrderCount, settings.tiers);
+  const tier = tierOf(activity, settings);
   return {
     profile: { ...profile, activity, traits, tier },
     archivedOrders,
@@ -730,14 +735,13 @@ export function mergeProfiles(
   const archivedOrders = archiveOldOrders(activity, settings.timeZone);
   // The survivor's own traits win; the other fills what the survivor lacks.
   const traits: Traits = { ...other.traits, ...stripUndefined(survivor.traits) };
-  const stats = summarize(activity, settings.timeZone);
   return {
     profile: {
       ...survivor,
       createdAt: earlier(survivor.createdAt, other.createdAt),
       traits,
       activity,
-      tier: tierFor(stats.totalSpend, stats.paidOrderCount, settings.tiers),
+      tier: tierOf(activity, settings),
       // The survivor's own list matches its member items; the next refresh places the merged customer.
       segments: survivor.segments,
       mergedFrom: [...new Set([...survivor.mergedFrom, other.customerId, ...other.mergedFrom])],

@@ -1,5 +1,5 @@
 import type { CustomerChange } from '../../domain/customers/change.js';
-import type { StoredEvent } from '../../domain/customers/events.js';
+import { emittedEventTypes, type StoredEvent } from '../../domain/customers/events.js';
 import { identitiesOf } from '../../domain/customers/identity.js';
 import type { Profile } from '../../domain/customers/profile.js';
 import type { ShopSettings } from '../../domain/shops/shop.js';
@@ -30,13 +30,21 @@ export function changesOf(events: StoredEvent[]): CustomerChange[] {
 }
 
 /**
- * Primary course: group new events by shop and by the customer they name, and apply them: one
- * write per customer, exactly once. Returns the ids of events whose customer could not be
- * committed, so the caller can report them for retry.
+ * What huitou emitted itself came out of a profile's change and goes to journeys only: applied back,
+ * it would change nothing but cost the reads, or, decided on settings a cache holds a minute longer
+ * than the change that emitted it (a tier ladder just replaced), undo that change.
+ */
+const emitted: ReadonlySet<string> = new Set(emittedEventTypes);
+
+/**
+ * Primary course: group new events by shop and by the customer they name, and apply them (all but
+ * huitou's own): one write per customer, exactly once. Returns the ids of events whose customer
+ * could not be committed, so the caller can report them for retry.
  */
 export async function applyNewEvents(deps: ApplyEventsDeps, events: StoredEvent[]): Promise<Set<string>> {
   const byShop = new Map<string, StoredEvent[]>();
-  for (const event of events) byShop.set(event.shopId, [...(byShop.get(event.shopId) ?? []), event]);
+  for (const event of events)
+    if (!emitted.has(event.type)) byShop.set(event.shopId, [...(byShop.get(event.shopId) ?? []), event]);
   const failed = new Set<string>();
   for (const [shopId, shopEvents] of byShop) {
     const changes = changesOf(shopEvents);

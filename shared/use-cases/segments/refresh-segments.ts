@@ -1,5 +1,5 @@
 import { mapConcurrently } from '../../domain/collections.js';
-import type { Profile } from '../../domain/customers/profile.js';
+import { type Profile, tierOf } from '../../domain/customers/profile.js';
 import { discoveryDefinitions } from '../../domain/segments/discovery.js';
 import {
   cutsOf,
@@ -39,6 +39,8 @@ import type {
 } from '../../ports/segments/refresh-runs.js';
 import type { SegmentCandidate, SegmentStore } from '../../ports/segments/segment-store.js';
 import type { ShopStore } from '../../ports/shops/shop-store.js';
+import type { ChangeDeps } from '../customers/change-customers.js';
+import { retierCustomers } from '../customers/retier-customers.js';
 import type { FeedDeps } from '../journeys/feed-events.js';
 import { feedSegmentMoves } from '../journeys/segment-triggers.js';
 
@@ -50,7 +52,8 @@ import { feedSegmentMoves } from '../journeys/segment-triggers.js';
  *    reads the shop's cut points, fits the model and queues phase 2.
  * 2. apply, per shard: every customer's features and segments with the shop's cuts and model; only
  *    customers whose memberships changed are written, after the shop's journeys have heard of the
- *    segments they entered and left. The last shard stores the shop's summary.
+ *    segments they entered and left. Customers whose stored tier the shop's ladder no longer gives
+ *    (it was replaced) are re-tiered. The last shard stores the shop's summary.
  *
  * Tasks travel on a queue, run on any number of workers, in any order, any number of times: a
  * shard is counted once per phase, phases move on once, and applying twice writes nothing new.
@@ -66,6 +69,8 @@ export interface RefreshDeps {
   clock: () => Date;
   /** The journey runtime that hears of segment moves; without it (the start function) nobody does. */
   journeys?: FeedDeps;
+  /** The customers' change, to re-tier customers after the shop replaced its ladder (the worker's). */
+  customers?: ChangeDeps;
 }
 
 export interface RefreshRequest {
@@ -254,6 +259,14 @@ async function applyTask(deps: RefreshDeps, shop: ShopSettings, run: RefreshRun,
     writesInFlight,
     (c) => deps.segments.setMemberships(shop.shopId, c.customerId, c.version, c.change),
   );
+  // A ladder replaced since a customer's last change: their tier moves now, not at their next event.
+  const stale = candidates.filter(({ profile }) => profile.tier !== tierOf(profile.activity, shop));
+  if (deps.customers)
+    await retierCustomers(
+      deps.customers,
+      shop,
+      stale.map(({ profile }) => profile.customerId),
+    );
   if (failed.size > 0)
     throw new Error(`journeys of ${failed.size} customers of shop ${shop.shopId} failed: shard retried`);
   const changed = written.filter(Boolean).length;

@@ -98,9 +98,9 @@ export function tiersView(shop: ShopSettings): { tiers: TierRule[] } {
 
 /**
  * PUT /v1/settings/tiers: the shop's whole ladder. A customer's tier follows the new rules at the
- * customer's next change (an event, a PUT), which emits tier_changed as any move does; until then
- * the customer keeps the tier they had. Price factors and benefits apply to what is decided from
- * about a minute later (the runtimes cache shop settings briefly).
+ * customer's next change (an event, a PUT) or at the shop's next nightly refresh (retierCustomers),
+ * whichever comes first, with one tier_changed as for any move. Price factors and benefits apply to
+ * what is decided from about a minute later (the runtimes cache shop settings briefly).
  */
 export async function putTiers(
   deps: ShopSettingsDeps,

@@ -102,4 +102,25 @@ describe('the nightly segment refresh on the local stack', () => {
     expect(await segmentsOf('ana')).toEqual(expect.arrayContaining(['lifecycle:loyal', 'rfm:champions']));
     expect(await members('lifecycle:dormant')).toEqual([]);
   });
+
+  it('re-tiers every customer by a ladder the shop replaced, each with a tier_changed', async () => {
+    const ladder = [
+      { name: 'leaf', minSpend: 0, priceFactor: 1 },
+      { name: 'bud', minSpend: 200, priceFactor: 0.95 },
+      { name: 'flower', minSpend: 400, priceFactor: 0.9 },
+    ];
+    expect((await call(shop, 'PUT', '/v1/settings/tiers', { tiers: ladder })).status).toBe(200);
+    await control('POST', '/fire/segment-refresh', { shopIds: [shop.shopId] });
+    await settle();
+    const tiers: Record<string, string | null> = {};
+    for (const id of ['ana', 'ben', 'cai', 'dan', 'eve', 'fay']) {
+      const res = await call(shop, 'GET', `/v1/customers/${id}`);
+      tiers[id] = res.body.tier;
+      // Each buyer's first order announced the default ladder's tier; the refresh announces the new one.
+      const announced = res.body.recentEvents.filter((e: { type: string }) => e.type === 'tier_changed');
+      expect(announced.length, id).toBe(id === 'fay' ? 0 : 2);
+    }
+    // Spend 500, 270, 160, 150, 20; fay never bought.
+    expect(tiers).toEqual({ ana: 'flower', ben: 'bud', cai: 'leaf', dan: 'leaf', eve: 'leaf', fay: null });
+  });
 });

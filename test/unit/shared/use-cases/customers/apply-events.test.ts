@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ConflictError } from '../../../../../shared/domain/errors.js';
+import { applyNewEvents } from '../../../../../shared/use-cases/customers/apply-events.js';
 import { putCustomer } from '../../../../../shared/use-cases/customers/put-customer.js';
 import { type CustomersWorld, customersWorld } from '../../../../support/customers.js';
 import { cartUpdated, paid, paidOrder, placed, refunded, viewed } from '../../../../support/shop-events.js';
@@ -173,6 +174,37 @@ describe('applying events', () => {
       ].sort(),
     );
     expect(await world.customer('old')).toEqual(view);
+  });
+
+  it('leaves what huitou emitted to journeys: a tier_changed back through the stream reads and writes no profile, even on a newer ladder', async () => {
+    const world = customersWorld();
+    await world.apply(paidOrder(alice, 'a1', 2_600, '2026-09-01T10:00:00Z'));
+    const emitted = world.events
+      .all('tea')
+      .map((s) => s.event)
+      .filter((e) => e.type === 'tier_changed');
+    expect(emitted).toHaveLength(1);
+    const before = await world.customer('alice');
+    let reads = 0;
+    const profiles = new Proxy(world.profiles, {
+      get: (target, name, receiver) => {
+        const value = Reflect.get(target, name, receiver);
+        if (typeof value !== 'function') return value;
+        return (...args: unknown[]) => {
+          reads += 1;
+          return value.apply(target, args);
+        };
+      },
+    });
+    // The shop's ladder has moved on meanwhile: applied back, the event would re-tier her on it.
+    const moved = { ...world.settings, tiers: [{ name: 'leaf', minSpend: 0, priceFactor: 1 }] };
+    const failed = await applyNewEvents(
+      { ...world.deps, profiles, shopSettings: async () => moved },
+      emitted,
+    );
+    expect(failed.size).toBe(0);
+    expect(reads).toBe(0);
+    expect(await world.customer('alice')).toEqual(before);
   });
 
   it('retries a customer another writer changed first, losing neither change', async () => {

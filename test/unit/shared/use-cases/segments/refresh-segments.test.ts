@@ -217,6 +217,61 @@ describe('the nightly segment refresh, fanned out over shards', () => {
   });
 });
 
+describe('a shop that replaced its tier ladder', () => {
+  const ladder = [
+    { name: 'leaf', minSpend: 0, priceFactor: 1 },
+    { name: 'bud', minSpend: 300, priceFactor: 0.95 },
+    { name: 'flower', minSpend: 900, priceFactor: 0.9 },
+  ];
+  const tiered = (world: CustomersWorld) =>
+    new Map(
+      world.table
+        .scan('SHOP#tea#CUST#')
+        .flatMap(({ item }) =>
+          item.type === 'profile' && !item.stored.mergedInto
+            ? [[item.stored.profile.customerId, item.stored.profile.tier] as const]
+            : [],
+        ),
+    );
+  const tierChanges = (world: CustomersWorld) =>
+    world.events
+      .all('tea')
+      .map((s) => s.event)
+      .filter((e) => e.type === 'tier_changed');
+
+  it('has every customer re-tiered by the night’s refresh, each once with a tier_changed, and nobody twice when run again', async () => {
+    const { world, deps, queue } = await shop();
+    deps.customers = { profiles: world.profiles, clock: world.clock.now };
+    const shops = deps.shops as FakeShopStore;
+    await shops.putShop({ ...world.settings, tiers: ladder });
+    const before = tiered(world);
+    const earlier = new Set(tierChanges(world).map((e) => e.id));
+    await startRefreshes(deps, { shopIds: ['tea'] });
+    await queue.drain(2, (t) => runRefreshTask(deps, t));
+
+    // Every customer is in the tier the new ladder gives their net spend; those who moved announced it.
+    const after = tiered(world);
+    const moved = [...after].filter(([id, tier]) => before.get(id) !== tier);
+    expect(moved.length).toBeGreaterThan(10);
+    for (const [id, tier] of after) {
+      const stats = await world.stats(id);
+      const expected =
+        stats.paidOrderCount === 0
+          ? null
+          : [...ladder].reverse().find((t) => stats.totalSpend >= t.minSpend)?.name;
+      expect(tier, id).toBe(expected);
+    }
+    const announced = tierChanges(world).filter((e) => !earlier.has(e.id));
+    expect(announced.map((e) => e.customerId).sort()).toEqual(moved.map(([id]) => id).sort());
+    expect(announced.every((e) => ['leaf', 'bud', 'flower'].includes(e.properties.to as string))).toBe(true);
+
+    deps.clock = () => new Date(world.clock.now().getTime() + 60_000);
+    await startRefreshes(deps, { shopIds: ['tea'] });
+    await queue.drain(2, (t) => runRefreshTask(deps, t));
+    expect(tierChanges(world).length).toBe(earlier.size + announced.length);
+  });
+});
+
 describe('a shop’s own segment thresholds', () => {
   it('are what the refresh goes by', async () => {
     const { world, deps, queue } = await shop();
