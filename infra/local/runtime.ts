@@ -389,7 +389,6 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
 
     const scheduler = new LocalScheduler(schedules, settle, options.log);
     if (options.realTimeClock) scheduler.start();
-    stops.push(() => scheduler.stop());
 
     const server = createServer((req, res) => void serve(req, res));
     const serve = async (req: IncomingMessage, res: ServerResponse) => {
@@ -480,6 +479,9 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
     };
     await new Promise<void>((ok) => server.listen(ports.api, '127.0.0.1', ok));
     stops.push(() => new Promise((r) => server.close(() => r(undefined))));
+    // Stopped first (stops run in reverse): a catch-up under way ends while the local SQS and the
+    // control endpoints behind this server still answer, instead of failing every minute after.
+    stops.push(() => scheduler.stop());
 
     if (options.demoShop) {
       const demo = await ensureDemoShop(dataDir, options.inMemory);

@@ -144,6 +144,27 @@ describe('the local scheduler', () => {
     expect(logged).toEqual([`flaky failed at ${new Date(start + minute).toISOString()}: throttled`]);
   });
 
+  it('ends an advance under way when stopped, after the firing in hand, rather than running out the month', async () => {
+    const start = freshDay();
+    const firings: number[] = [];
+    let scheduler: LocalScheduler | undefined;
+    let stopped: Promise<unknown> | undefined;
+    // A shard that fails and stays due, as when the stack goes down under an advance nobody waits for.
+    const failing: LocalSchedule = {
+      name: 'due-steps',
+      everyMinutes: 1,
+      fire: async (at) => {
+        firings.push(at.getTime());
+        if (firings.length === 3) stopped = scheduler?.stop();
+        throw new Error('connect ECONNREFUSED');
+      },
+    };
+    scheduler = new LocalScheduler([failing], async () => undefined, quiet);
+    await scheduler.advance(30 * day);
+    await stopped;
+    expect(firings).toEqual([start + minute, start + 2 * minute, start + 3 * minute]);
+  });
+
   it('runs everything at its minute and every hour once, whatever is due, added or advanced by', async () => {
     await fc.assert(
       fc.asyncProperty(
