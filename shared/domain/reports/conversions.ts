@@ -1,3 +1,4 @@
+import { fromMinorUnits } from '../customers/money.js';
 import type { OrderFacts } from '../customers/profile.js';
 import {
   type AttributionWindow,
@@ -18,8 +19,12 @@ import type { Conversion, SendRecord } from '../sending/send-request.js';
 
 const dayMs = 86_400_000;
 
-/** How far back a customer's sends are read: a send opened late may be older than the window itself. */
+/** How much further back than its window a customer's sends are read: a send may be opened long after it went. */
 export const attributionLookbackDays = 30;
+
+/** How far back before an order a customer's sends are read, for the shop's window. */
+export const lookbackDaysOf = (window: AttributionWindow): number =>
+  attributionLookbackDays + Math.max(window.afterEngagementDays, window.afterDeliveryDays);
 
 export interface ConversionMark {
   sendId: string;
@@ -30,34 +35,50 @@ export function isTracked(record: Pick<SendRecord, 'sentAt' | 'status'>): boolea
   return record.sentAt !== undefined || record.status === 'withheld';
 }
 
-/**
- * What of an order went back, in minor units: all of it once the shop cancelled it, else its refunds
- * (never more than it came to); undefined while nothing did.
- */
-export function returnedOf(facts: Pick<OrderFacts, 'cancelledAt' | 'total' | 'refunds'>): number | undefined {
-  const total = facts.total ?? 0;
-  if (facts.cancelledAt) return total;
-  const refunds = Object.values(facts.refunds);
-  if (refunds.length === 0) return undefined;
-  return Math.min(
-    total,
-    refunds.reduce((sum, r) => sum + r, 0),
-  );
+/** What went back of an order: whether the shop cancelled it, and its refunds (currency units). */
+export interface OrderReturns {
+  cancelled: boolean;
+  refunded: number;
 }
 
-/** The records an order converted that do not yet say what of it went back (`returned`, currency units). */
+/** The order's returns from its facts; null while nothing went back. */
+export function returnsOf(facts: Pick<OrderFacts, 'cancelledAt' | 'refunds'>): OrderReturns | null {
+  const refunded = Object.values(facts.refunds).reduce((sum, r) => sum + r, 0);
+  if (!facts.cancelledAt && refunded <= 0) return null;
+  return { cancelled: Boolean(facts.cancelledAt), refunded: fromMinorUnits(refunded) };
+}
+
+/**
+ * What went back of a conversion of `revenue`: all of it once the order is cancelled (whatever the
+ * order's total says now), else its refunds, never more than it brought; none of a free order's.
+ */
+export function returnedFor(revenue: number, returns: OrderReturns): number | undefined {
+  if (returns.cancelled) return revenue;
+  if (revenue === 0) return undefined;
+  return Math.min(revenue, returns.refunded);
+}
+
+/** The records an order converted that do not yet say what of it went back, with what they should say. */
 export function revisionsOfOrder(
   orderId: string,
-  returned: number,
+  returns: OrderReturns,
   records: readonly SendRecord[],
-): string[] {
-  return records
-    .filter((r) => r.conversion?.orderId === orderId && r.conversion.returned !== returned)
-    .map((r) => r.sendId);
+): Array<{ sendId: string; returned: number }> {
+  return records.flatMap((r) => {
+    const c = r.conversion;
+    if (c?.orderId !== orderId) return [];
+    const returned = returnedFor(c.revenue, returns);
+    return returned === undefined || returned === c.returned ? [] : [{ sendId: r.sendId, returned }];
+  });
 }
 
 export function conversionsOfOrder(
-  order: OrderForAttribution & { customerId: string; returned?: number },
+  order: OrderForAttribution & {
+    customerId: string;
+    /** Ids merged into the customer: their sends are the customer's too. */
+    formerIds?: readonly string[];
+    returned?: number;
+  },
   records: readonly SendRecord[],
   window: AttributionWindow = defaultAttributionWindow,
 ): ConversionMark[] {
@@ -87,10 +108,11 @@ export function conversionsOfOrder(
     ? [{ sendId: credit.sendId, conversion: conversion(credit.by) }]
     : [];
   const from = placed - window.afterEngagementDays * dayMs;
+  const own = new Set([order.customerId, ...(order.formerIds ?? [])]);
   const seen = new Set(marks.map((m) => m.sendId));
   for (const r of records) {
     const requested = Date.parse(r.requestedAt);
-    if (seen.has(r.sendId) || r.customerId !== order.customerId || !isTracked(r)) continue;
+    if (seen.has(r.sendId) || !own.has(r.customerId) || !isTracked(r)) continue;
     if (requested < from || requested > placed) continue;
     seen.add(r.sendId);
     marks.push({ sendId: r.sendId, conversion: conversion('window') });

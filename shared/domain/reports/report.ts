@@ -102,9 +102,12 @@ export const isHoldout = (r: SendRecord) => r.status === 'withheld' && r.reason 
 export const isCredited = (r: SendRecord) =>
   r.conversion !== undefined && r.conversion.by !== 'window' && stands(r.conversion);
 
-/** What the records' credited orders still bring, refunds taken off. */
-const creditedRevenue = (credited: SendRecord[]) =>
-  cents(credited.reduce((sum, r) => sum + (r.conversion ? keptRevenue(r.conversion) : 0), 0));
+/** What the records' credited orders still bring, refunds taken off, each order counted once. */
+function creditedRevenue(credited: SendRecord[]): number {
+  const orders = new Map<string, number>();
+  for (const r of credited) if (r.conversion) orders.set(r.conversion.orderId, keptRevenue(r.conversion));
+  return cents([...orders.values()].reduce((sum, v) => sum + v, 0));
+}
 
 export function dayOf(at: string, timeZone: string): string {
   return isoDay(localOf(new Date(at), timeZone));

@@ -10,12 +10,13 @@ import { identitiesOf, identityKey } from '../../domain/customers/identity.js';
 import { fromMinorUnits } from '../../domain/customers/money.js';
 import type { OrderFacts, Profile } from '../../domain/customers/profile.js';
 import {
-  attributionLookbackDays,
   conversionsOfOrder,
-  returnedOf,
+  lookbackDaysOf,
+  returnedFor,
+  returnsOf,
   revisionsOfOrder,
 } from '../../domain/reports/conversions.js';
-import { defaultAttributionWindow } from '../../domain/sending/attribution.js';
+import { type AttributionWindow, defaultAttributionWindow } from '../../domain/sending/attribution.js';
 import type { SendRecord } from '../../domain/sending/send-request.js';
 import type { ShopSettings } from '../../domain/shops/shop.js';
 import type { ProfileStore } from '../../ports/customers/profile-store.js';
@@ -85,47 +86,97 @@ async function customersOf(
  */
 function paidOrder(orderId: string, facts: OrderFacts | undefined) {
   if (!facts?.placedAt || !facts.paidAt || facts.total === undefined) return null;
-  const returned = returnedOf(facts);
-  if (facts.cancelledAt || (returned !== undefined && facts.total > 0 && returned >= facts.total))
-    return null;
+  const total = fromMinorUnits(facts.total);
+  const returns = returnsOf(facts);
+  const returned = returns ? returnedFor(total, returns) : undefined;
+  if (returns?.cancelled || (returned !== undefined && returned >= total)) return null;
   return {
     orderId,
     placedAt: facts.placedAt,
-    total: fromMinorUnits(facts.total),
+    total,
     /** What the order came to before its discount, which a coupon's minimum is checked on. */
     beforeDiscount: fromMinorUnits(facts.total + (facts.discount ?? 0)),
     ...(facts.currency === undefined ? {} : { currency: facts.currency }),
     ...(facts.couponCode === undefined ? {} : { couponCode: facts.couponCode }),
-    ...(returned === undefined ? {} : { returned: fromMinorUnits(returned) }),
+    ...(returned === undefined ? {} : { returned }),
   };
 }
 
+/** The customer's own ids: theirs, and those merged into them (whose sends and orders are theirs now). */
+const ownIds = (profile: Profile) => [profile.customerId, ...profile.mergedFrom];
+
 /**
- * The records an order may have converted: the customer's sends in the look-back before it was
- * placed, and the send that issued the coupon it carries (which may be older).
+ * The records an order may have converted: the customer's sends (under any of their ids) in the
+ * look-back before it was placed, and the send that issued the coupon it carries (which may be older).
  */
 async function recordsBefore(
   deps: AttributeOrdersDeps,
   shopId: string,
-  customerId: string,
+  profile: Profile,
   order: { placedAt: string; couponCode?: string },
+  window: AttributionWindow,
 ) {
-  const from = new Date(Date.parse(order.placedAt) - attributionLookbackDays * dayMs).toISOString();
-  const records: SendRecord[] = await deps.sendRecords.ofCustomer(shopId, customerId, from, order.placedAt);
+  const from = new Date(Date.parse(order.placedAt) - lookbackDaysOf(window) * dayMs).toISOString();
+  const records: SendRecord[] = (
+    await Promise.all(
+      ownIds(profile).map((id) => deps.sendRecords.ofCustomer(shopId, id, from, order.placedAt)),
+    )
+  ).flat();
   const issue = order.couponCode ? await deps.coupons.couponOf(shopId, order.couponCode) : null;
   const issuer = issue ? await deps.sendRecords.get(shopId, issue.sendId) : null;
   if (issuer && !records.some((r) => r.sendId === issuer.sendId)) records.push(issuer);
   return { records, issue };
 }
 
-/** The order's facts from the profile, or from its own item once it has been moved out. */
+/** The order's facts from the profile, or from its own item once it has been moved out (under any of the customer's ids). */
 async function factsOf(deps: AttributeOrdersDeps, profile: Profile, orderId: string) {
   const inside = profile.activity.orders[orderId];
   if (inside) return inside;
-  const archived = await deps.profiles.getArchivedOrders(profile.shopId, [
-    { customerId: profile.customerId, orderId },
-  ]);
-  return archived.get(profile.customerId)?.get(orderId);
+  const archived = await deps.profiles.getArchivedOrders(
+    profile.shopId,
+    ownIds(profile).map((customerId) => ({ customerId, orderId })),
+  );
+  return ownIds(profile)
+    .map((id) => archived.get(id)?.get(orderId))
+    .find((facts) => facts !== undefined);
+}
+
+interface ShopContext {
+  shopId: string;
+  settings: ShopSettings;
+  window: AttributionWindow;
+}
+
+/**
+ * An order completed (placed and paid): what it converts is recorded, once per send, and the coupon
+ * it carries is marked redeemed by it (unless `redeem` is off: a second look at an order whose
+ * redemption was settled when it completed).
+ */
+async function completeOrder(
+  deps: AttributeOrdersDeps,
+  shop: ShopContext,
+  profile: Profile,
+  orderId: string,
+  redeem = true,
+): Promise<void> {
+  const order = paidOrder(orderId, profile.activity.orders[orderId]);
+  if (!order) return;
+  const { records, issue } = await recordsBefore(deps, shop.shopId, profile, order, shop.window);
+  const { beforeDiscount, ...paid } = order;
+  const marks = conversionsOfOrder(
+    { ...paid, customerId: profile.customerId, formerIds: profile.mergedFrom },
+    records,
+    shop.window,
+  );
+  for (const mark of marks)
+    await deps.conversions.recordConversion(shop.shopId, mark.sendId, mark.conversion);
+  if (issue && redeem)
+    await redeemOrderCoupon(
+      { coupons: deps.coupons, ...(deps.onCouponRefused && { onRefused: deps.onCouponRefused }) },
+      shop.settings,
+      issue,
+      { orderId, customerId: profile.customerId, total: beforeDiscount, placedAt: order.placedAt },
+    );
 }
 
 /**
@@ -152,7 +203,11 @@ export async function attributeOrders(
         deps.shopSettings(shopId),
         deps.sendingSettings(shopId),
       ]);
-      const window = sending.attributionWindow ?? defaultAttributionWindow;
+      const shop: ShopContext = {
+        shopId,
+        settings,
+        window: sending.attributionWindow ?? defaultAttributionWindow,
+      };
       const unknown = orderEvents.filter((e) => !applied.has(e.id));
       const read = unknown.length > 0 ? await customersOf(deps.profiles, shopId, unknown) : [];
       const readOf = new Map(unknown.map((e, i) => [e.id, read[i]]));
@@ -166,24 +221,8 @@ export async function attributeOrders(
         if (!profile || done.has(key)) continue;
         done.add(key);
         try {
-          if (returning) {
-            await reviseReturned(deps, shopId, profile, orderId);
-            continue;
-          }
-          const order = paidOrder(orderId, profile.activity.orders[orderId]);
-          if (!order) continue;
-          const { records, issue } = await recordsBefore(deps, shopId, profile.customerId, order);
-          const { beforeDiscount, ...paid } = order;
-          const marks = conversionsOfOrder({ ...paid, customerId: profile.customerId }, records, window);
-          for (const mark of marks)
-            await deps.conversions.recordConversion(shopId, mark.sendId, mark.conversion);
-          if (issue)
-            await redeemOrderCoupon(
-              { coupons: deps.coupons, ...(deps.onCouponRefused && { onRefused: deps.onCouponRefused }) },
-              settings,
-              issue,
-              { orderId, customerId: profile.customerId, total: beforeDiscount, placedAt: order.placedAt },
-            );
+          if (returning) await reviseReturned(deps, shop, profile, orderId);
+          else await completeOrder(deps, shop, profile, orderId);
         } catch (error) {
           for (const e of orderEvents) if (orderIdOf(e) === orderId) failed.add(e.id);
           deps.onFailure?.(error, orderId);
@@ -198,25 +237,40 @@ export async function attributeOrders(
 }
 
 /**
- * Alternate course, an order cancelled or refunded after it was paid: every record it converted
- * is told what of it went back, so reports count what the order still brings (and a cancelled
- * order not at all). Written as an amount, not added to, so a replayed batch changes nothing.
+ * Alternate course, an order cancelled or refunded after it was paid: every record it converted is
+ * told what of it went back (all of it once cancelled), so reports count what the order still brings
+ * and a cancelled order not at all. Written as an amount, not added to, so a replayed batch changes
+ * nothing. An order that no longer stands frees the sends it held: the customer's other orders are
+ * looked at again, in the order they were placed, so a later order gets what it would have got had
+ * the two come the other way round.
  */
 async function reviseReturned(
   deps: AttributeOrdersDeps,
-  shopId: string,
+  shop: ShopContext,
   profile: Profile,
   orderId: string,
 ): Promise<void> {
   const facts = await factsOf(deps, profile, orderId);
   // Only a placed and paid order was ever attributed.
   if (!facts?.placedAt || !facts.paidAt || facts.total === undefined) return;
-  const returned = returnedOf(facts);
-  if (returned === undefined) return;
-  const { records } = await recordsBefore(deps, shopId, profile.customerId, {
-    placedAt: facts.placedAt,
-    ...(facts.couponCode === undefined ? {} : { couponCode: facts.couponCode }),
-  });
-  for (const sendId of revisionsOfOrder(orderId, fromMinorUnits(returned), records))
-    await deps.conversions.reviseConversion(shopId, sendId, orderId, fromMinorUnits(returned));
+  const returns = returnsOf(facts);
+  if (!returns) return;
+  const { records } = await recordsBefore(
+    deps,
+    shop.shopId,
+    profile,
+    { placedAt: facts.placedAt, ...(facts.couponCode === undefined ? {} : { couponCode: facts.couponCode }) },
+    shop.window,
+  );
+  let freed = false;
+  for (const { sendId, returned } of revisionsOfOrder(orderId, returns, records)) {
+    await deps.conversions.reviseConversion(shop.shopId, sendId, orderId, returned);
+    const revenue = records.find((r) => r.sendId === sendId)?.conversion?.revenue ?? 0;
+    freed ||= returned >= revenue;
+  }
+  if (!freed) return;
+  const others = Object.entries(profile.activity.orders)
+    .filter(([id, o]) => id !== orderId && o.placedAt !== undefined)
+    .sort(([, a], [, b]) => ((a.placedAt as string) < (b.placedAt as string) ? -1 : 1));
+  for (const [other] of others) await completeOrder(deps, shop, profile, other, false);
 }

@@ -139,6 +139,15 @@ describe('sendReport', () => {
     expect(report.daily.reduce((sum, d) => sum + d.revenue, 0)).toBe(110);
   });
 
+  it('counts an order credited on two records once in the attributed revenue', () => {
+    const records = smallCampaign().map((r) =>
+      r.sendId === 't1' ? { ...r, conversion: converted('o0', 100, 'opened') } : r,
+    );
+    const report = sendReport(records, { ...shanghai, usdRate: 7 });
+    expect(report.revenue.attributedOrders).toBe(2);
+    expect(report.revenue.attributed).toBe(100 + 80);
+  });
+
   it('puts conversions on the shop’s day', () => {
     const report = sendReport(smallCampaign(), shanghai);
     // Sent 10:01 in Shanghai on the 9th; o1 was placed at 01:00 on the 11th there.

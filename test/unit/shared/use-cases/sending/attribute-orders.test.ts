@@ -2,11 +2,12 @@ import { describe, expect, it } from 'vitest';
 import type { Profile } from '../../../../../shared/domain/customers/profile.js';
 import type { ShopSettings } from '../../../../../shared/domain/shops/shop.js';
 import { applyNewEvents } from '../../../../../shared/use-cases/customers/apply-events.js';
+import { putCustomer } from '../../../../../shared/use-cases/customers/put-customer.js';
 import { attributeOrders } from '../../../../../shared/use-cases/sending/attribute-orders.js';
 import { customersWorld } from '../../../../support/customers.js';
 import { FakeSendRecords, sendRecord } from '../../../../support/fakes/send-records.js';
 import { FakeShopSending } from '../../../../support/fakes/sending.js';
-import { paid, placed, teaShop } from '../../../../support/shop-events.js';
+import { paid, placed, teaShop, viewed } from '../../../../support/shop-events.js';
 
 const ann = { customerId: 'ann' };
 // The order is placed at noon on 10 November; the clock stands a day later.
@@ -37,7 +38,7 @@ function world(settings: ShopSettings = teaShop(), sending = new FakeShopSending
     return attributeOrders(deps, stored);
   };
   const conversion = async (sendId: string) => (await records.get('tea', sendId))?.conversion;
-  return { customers, records, deps, batch, conversion, refusals };
+  return { customers, records, deps, batch, conversion, refusals, settings };
 }
 
 describe('attributeOrders', () => {
@@ -293,6 +294,84 @@ describe('attributeOrders', () => {
       await w.batch([refund('o1', 'r1', 12.5, ago(-60)), refund('o1', 'r2', 7.25, ago(-70))]);
       expect((await w.conversion('clicked'))?.returned).toBe(19.75);
       expect((await w.conversion('sent-too'))?.returned).toBe(19.75);
+    });
+
+    it('checks each record once: a replayed cancellation revises nothing again', async () => {
+      const w = await converted();
+      let revisions = 0;
+      const revise = w.records.reviseConversion.bind(w.records);
+      w.records.reviseConversion = async (...args) => {
+        revisions += 1;
+        return revise(...args);
+      };
+      await w.batch([cancelled('o1', ago(-60))]);
+      expect(revisions).toBe(2);
+      await w.batch([cancelled('o1', ago(-60))]);
+      expect(revisions).toBe(2);
+    });
+
+    it('keeps the send with an order refunded in part, and frees it once the refunds reach the whole', async () => {
+      const w = await converted();
+      await w.batch([refund('o1', 'r1', 30, ago(-60))]);
+      await w.batch([placed(ann, 'o2', 45, ago(-120), { paidAt: ago(-120) })]);
+      expect(await w.conversion('clicked')).toMatchObject({ orderId: 'o1', returned: 30 });
+      await w.batch([refund('o1', 'r2', 50, ago(-180))]);
+      expect(await w.conversion('clicked')).toMatchObject({ orderId: 'o2', revenue: 45 });
+    });
+
+    it('gives a freed send to the later order whichever comes first in the stream, and a replay changes nothing', async () => {
+      const later = placed(ann, 'o2', 45, ago(-120), { paidAt: ago(-120) });
+      const orders = [
+        [later, cancelled('o1', ago(-60))],
+        [cancelled('o1', ago(-60)), later],
+      ];
+      const outcomes = [];
+      for (const batch of orders) {
+        const w = await converted();
+        await w.batch(batch);
+        const first = { clicked: await w.conversion('clicked'), window: await w.conversion('sent-too') };
+        await w.batch(batch);
+        expect({ clicked: await w.conversion('clicked'), window: await w.conversion('sent-too') }).toEqual(
+          first,
+        );
+        outcomes.push(first);
+      }
+      expect(outcomes[0]).toEqual(outcomes[1]);
+      expect(outcomes[0]?.clicked).toMatchObject({ orderId: 'o2', revenue: 45, by: 'clicked' });
+      expect(outcomes[0]?.window).toMatchObject({ orderId: 'o2', revenue: 45, by: 'window' });
+    });
+
+    it('takes the whole of a cancelled order off, even when its total was reported again lower since', async () => {
+      const w = await converted();
+      await w.batch([
+        { ...placed(ann, 'o1', 60, orderAt, { paidAt: orderAt }), id: 'ann:o1:placed-again' },
+        cancelled('o1', ago(-60)),
+      ]);
+      expect(await w.conversion('clicked')).toMatchObject({ orderId: 'o1', revenue: 80, returned: 80 });
+    });
+
+    it('lets a free order with a refund stand', async () => {
+      const w = world();
+      w.records.put(clickedSend());
+      await w.batch([placed(ann, 'o0', 0, orderAt, { paidAt: orderAt }), refund('o0', 'r1', 0.01, ago(-5))]);
+      const conversion = await w.conversion('clicked');
+      expect(conversion).toMatchObject({ orderId: 'o0', revenue: 0 });
+      expect(conversion?.returned).toBeUndefined();
+    });
+
+    it('revises the sends of a customer merged away since', async () => {
+      const w = world();
+      const phone = '+8613800138000';
+      await putCustomer(w.customers.deps, w.settings, 'old', { phone });
+      w.customers.clock.advance({ minutes: 1 });
+      w.records.put({ ...clickedSend(), customerId: 'new' });
+      await w.batch([placed({ customerId: 'new' }, 'o1', 80, orderAt, { paidAt: orderAt })]);
+      expect(await w.conversion('clicked')).toMatchObject({ orderId: 'o1', revenue: 80 });
+      // The same person: 'new' gives the phone 'old' has, and is merged into the older.
+      await w.batch([{ ...viewed({ customerId: 'new' }, 'puer', ago(-10)), phone }]);
+      expect((await w.customers.customer('new')).customerId).toBe('old');
+      await w.batch([{ ...cancelled('o1', ago(-60)), customerId: 'new' }]);
+      expect(await w.conversion('clicked')).toMatchObject({ orderId: 'o1', returned: 80 });
     });
 
     it('leaves the send free for a later order once its order is cancelled', async () => {
