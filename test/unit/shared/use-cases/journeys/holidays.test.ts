@@ -21,7 +21,7 @@ import {
   FakeHolidayRunStore,
 } from '../../../../support/fakes/holidays.js';
 import { FakeShopStore } from '../../../../support/fakes/shops.js';
-import { journeysWorld, reachable } from './world.js';
+import { journeysWorld, reachable } from '../../../../support/journeys-world.js';
 
 const hour = 3_600_000;
 

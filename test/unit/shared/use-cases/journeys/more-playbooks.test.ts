@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { journeysWorld, reachable } from './world.js';
+import { journeysWorld, reachable } from '../../../../support/journeys-world.js';
 
 const items = [{ sku: 'longjing-250', category: 'green-tea', price: 79, quantity: 1 }];
 const order = (orderId: string, total: number, extra: Record<string, unknown> = {}) => ({

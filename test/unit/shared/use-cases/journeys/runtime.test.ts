@@ -9,7 +9,7 @@ import {
   setJourneyEnabled,
 } from '../../../../../shared/use-cases/journeys/journey-definitions.js';
 import { runDueSteps } from '../../../../../shared/use-cases/journeys/run-due-steps.js';
-import { journeysWorld, reachable } from './world.js';
+import { journeysWorld, reachable } from '../../../../support/journeys-world.js';
 
 const items = [{ sku: 'longjing-250', category: 'green-tea', price: 79, quantity: 1 }];
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseContactPolicySettings } from '../../../../../shared/domain/journeys/contact-policy.js';
 import { defaultCouponRules } from '../../../../../shared/domain/journeys/coupons.js';
-import { journeysWorld, reachable } from './world.js';
+import { journeysWorld, reachable } from '../../../../support/journeys-world.js';
 
 /** The shop's own contact policy and coupon rules, as journeys apply them (Asia/Shanghai, UTC+8). */
 

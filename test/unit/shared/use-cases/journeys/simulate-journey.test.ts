@@ -7,8 +7,8 @@ import {
   simulateJourney,
 } from '../../../../../shared/use-cases/journeys/simulate-journey.js';
 import { FakeJourneyStore } from '../../../../support/fakes/journeys.js';
+import { reachable } from '../../../../support/journeys-world.js';
 import { teaShop } from '../../../../support/shop-events.js';
-import { reachable } from './world.js';
 
 /** Journeys played on a simulated clock over stores in memory (the tea shop: Asia/Shanghai, UTC+8). */
 
