@@ -155,74 +155,65 @@ export function reachable(journeyId: keyof typeof playbooks, prefix = 'c'): stri
 }
 
 /** The one line of tea the journeys tests order and leave in carts. */
-export const teaItems = [{ sku: 'longjing-250', category: 'green-tea', price: 79, quantity: 1 }];
+const teaItems = [{ sku: 'longjing-250', category: 'green-tea', price: 79, quantity: 1 }];
 
 /**
- * Events as the tea shop sends them to the world, by event id (so a test can say which event is
- * which) and customer (`c-1` unless told); `post` dates them at the clock's time.
+ * Events as the tea shop sends them to the world, named as journey-steps.ts names them for the
+ * local stack, but by event id (so a test says which event is which) and customer id (`c-1` unless
+ * told); `post` dates them at the clock's time.
  */
-export function orderPlaced(
-  id: string,
-  orderId: string,
-  order: { customerId?: string; total?: number; paidAt?: string } = {},
-) {
-  const { customerId = 'c-1', total = 79, paidAt } = order;
-  const properties = { orderId, total, currency: 'CNY', items: teaItems, ...(paidAt ? { paidAt } : {}) };
-  return { id, type: 'order_placed', customerId, properties };
-}
-
-export const orderPaid = (id: string, orderId: string, customerId = 'c-1') => ({
-  id,
-  type: 'order_paid',
-  customerId,
-  properties: { orderId },
-});
-
-export const orderShipped = (id: string, orderId: string, customerId = 'c-1') => ({
-  id,
-  type: 'order_shipped',
-  customerId,
-  properties: { orderId, carrier: 'SF', trackingNumber: `SF-${orderId}` },
-});
-
-/** A carrier's update on a shipped order, as the shop forwards it (the city with `arrived_in_city`). */
-export const deliveryUpdated = (id: string, orderId: string, status: string, customerId = 'c-1') => ({
-  id,
-  type: 'order_delivery_updated',
-  customerId,
-  properties: { orderId, status, ...(status === 'arrived_in_city' ? { city: 'Hangzhou' } : {}) },
-});
-
-export const orderRefunded = (id: string, orderId: string, amount: number, customerId = 'c-1') => ({
-  id,
-  type: 'order_refunded',
-  customerId,
-  properties: { orderId, refundId: `R-${orderId}`, amount },
-});
-
-export const orderCancelled = (id: string, orderId: string, customerId = 'c-1') => ({
-  id,
-  type: 'order_cancelled',
-  customerId,
-  properties: { orderId, reason: 'changed mind' },
-});
-
-export const cartUpdated = (id: string, customerId: string) => ({
-  id,
-  type: 'cart_updated',
-  customerId,
-  properties: { items: teaItems },
-});
-
-export const pageViewed = (
-  id: string,
-  customerId: string,
-  properties: Record<string, unknown> = { url: '/' },
-) => ({
-  id,
-  type: 'page_viewed',
-  customerId,
-  properties,
-});
-
-export const signedUp = (id: string, customerId: string) => ({ id, type: 'signed_up', customerId });
+export const ev = {
+  placed: (
+    id: string,
+    orderId: string,
+    order: { customerId?: string; total?: number; paidAt?: string } = {},
+  ) => {
+    const { customerId = 'c-1', total = 79, paidAt } = order;
+    const properties = { orderId, total, currency: 'CNY', items: teaItems, ...(paidAt ? { paidAt } : {}) };
+    return { id, type: 'order_placed', customerId, properties };
+  },
+  paid: (id: string, orderId: string, customerId = 'c-1') => ({
+    id,
+    type: 'order_paid',
+    customerId,
+    properties: { orderId },
+  }),
+  shipped: (id: string, orderId: string, customerId = 'c-1') => ({
+    id,
+    type: 'order_shipped',
+    customerId,
+    properties: { orderId, carrier: 'SF', trackingNumber: `SF-${orderId}` },
+  }),
+  /** A carrier's update on a shipped order, as the shop forwards it (the city with `arrived_in_city`). */
+  delivery: (id: string, orderId: string, status: string, customerId = 'c-1') => ({
+    id,
+    type: 'order_delivery_updated',
+    customerId,
+    properties: { orderId, status, ...(status === 'arrived_in_city' ? { city: 'Hangzhou' } : {}) },
+  }),
+  refunded: (id: string, orderId: string, amount: number, customerId = 'c-1') => ({
+    id,
+    type: 'order_refunded',
+    customerId,
+    properties: { orderId, refundId: `R-${orderId}`, amount },
+  }),
+  cancelled: (id: string, orderId: string, customerId = 'c-1') => ({
+    id,
+    type: 'order_cancelled',
+    customerId,
+    properties: { orderId, reason: 'changed mind' },
+  }),
+  cart: (id: string, customerId: string) => ({
+    id,
+    type: 'cart_updated',
+    customerId,
+    properties: { items: teaItems },
+  }),
+  viewed: (id: string, customerId: string, properties: Record<string, unknown> = { url: '/' }) => ({
+    id,
+    type: 'page_viewed',
+    customerId,
+    properties,
+  }),
+  signedUp: (id: string, customerId: string) => ({ id, type: 'signed_up', customerId }),
+};

@@ -21,7 +21,7 @@ import {
   FakeHolidayRunStore,
 } from '../../../../support/fakes/holidays.js';
 import { FakeShopStore } from '../../../../support/fakes/shops.js';
-import { journeysWorld, orderPlaced, reachable } from '../../../../support/journeys-world.js';
+import { ev, journeysWorld, reachable } from '../../../../support/journeys-world.js';
 
 const hour = 3_600_000;
 
@@ -269,7 +269,7 @@ describe('a first-order anniversary', () => {
     await w.person(id);
     await w.post([
       {
-        ...orderPlaced('o1', 'SO-1', { customerId: id, paidAt: '2026-11-02T08:00:00.000Z' }),
+        ...ev.placed('o1', 'SO-1', { customerId: id, paidAt: '2026-11-02T08:00:00.000Z' }),
         occurredAt: '2026-11-02T08:00:00.000Z',
       },
     ]);

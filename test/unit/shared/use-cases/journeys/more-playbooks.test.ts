@@ -1,12 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  journeysWorld,
-  orderPaid,
-  orderPlaced,
-  orderRefunded,
-  orderShipped,
-  pageViewed,
-} from '../../../../support/journeys-world.js';
+import { ev, journeysWorld } from '../../../../support/journeys-world.js';
 
 /**
  * The playbooks runtime.test.ts and playbook-runs.test.ts leave out, as step tables: events in
@@ -20,8 +13,8 @@ describe('order care (on by default)', () => {
     const w = journeysWorld();
     await w.person('c-1');
     await w.person('c-2');
-    await w.post([orderShipped('s1', 'SO-1'), orderShipped('s2', 'SO-2', 'c-2')]);
-    await w.postAt('2026-11-05T00:00:00.000Z', [orderRefunded('r2', 'SO-2', 79, 'c-2')]);
+    await w.post([ev.shipped('s1', 'SO-1'), ev.shipped('s2', 'SO-2', 'c-2')]);
+    await w.postAt('2026-11-05T00:00:00.000Z', [ev.refunded('r2', 'SO-2', 79, 'c-2')]);
     await w.runUntil('2026-11-20T00:00:00.000Z');
     expect(w.takeLines()).toEqual([
       '2026-11-02T08:00 order-shipped SO-1',
@@ -36,9 +29,9 @@ describe('tier change (on by default)', () => {
   it('sends the notice at every change of tier', async () => {
     const w = journeysWorld();
     await w.person('c-1');
-    await w.post([orderPlaced('o1', 'SO-1', { paidAt: '2026-11-02T08:00:00.000Z' })]);
+    await w.post([ev.placed('o1', 'SO-1', { paidAt: '2026-11-02T08:00:00.000Z' })]);
     await w.postAt('2026-12-02T08:00:00.000Z', [
-      orderPlaced('o2', 'SO-2', { total: 5000, paidAt: '2026-12-02T08:00:00.000Z' }),
+      ev.placed('o2', 'SO-2', { total: 5000, paidAt: '2026-12-02T08:00:00.000Z' }),
     ]);
     await w.runUntil('2026-12-10T00:00:00.000Z');
     // Paying made her a member (a first tier: no message); the big order moved her up: transactional,
@@ -54,9 +47,9 @@ describe('what the journey messages carry for their templates', () => {
       t.name === 'vip' ? { ...t, benefits: ['10% off everything', 'Free shipping'] } : t,
     );
     await w.person('c-1');
-    await w.post([orderPlaced('o1', 'SO-1', { paidAt: w.clock.iso() })]);
+    await w.post([ev.placed('o1', 'SO-1', { paidAt: w.clock.iso() })]);
     await w.postAt('2026-12-02T08:00:00.000Z', [
-      orderPlaced('o2', 'SO-2', { total: 5000, paidAt: '2026-12-02T08:00:00.000Z' }),
+      ev.placed('o2', 'SO-2', { total: 5000, paidAt: '2026-12-02T08:00:00.000Z' }),
     ]);
     const notice = w.delivered.find((r) => r.templateId === 'tier-changed');
     expect(notice?.data?.tierChange).toEqual({
@@ -71,7 +64,7 @@ describe('what the journey messages carry for their templates', () => {
     const id = await w.enableWithCustomer('browse-abandonment');
     const product = { url: 'https://tea.example/p/longjing', sku: 'longjing-250', name: 'Longjing 250 g' };
     for (const n of [1, 2, 3]) {
-      await w.post([pageViewed(`v${n}`, id, product)]);
+      await w.post([ev.viewed(`v${n}`, id, product)]);
       w.clock.set(`2026-11-02T08:${n}0:00.000Z`);
     }
     await w.runUntil('2026-11-10T00:00:00.000Z');
@@ -84,7 +77,7 @@ describe('browse abandonment', () => {
   it('sends reviews after three views and a week away, then a coupon when neither opened nor visited', async () => {
     const w = journeysWorld();
     const id = await w.enableWithCustomer('browse-abandonment');
-    const view = (n: number) => pageViewed(`v${n}`, id, { url: '/p/longjing', sku: 'longjing-250' });
+    const view = (n: number) => ev.viewed(`v${n}`, id, { url: '/p/longjing', sku: 'longjing-250' });
     await w.post([view(1)]);
     await w.postAt('2026-11-02T08:10:00.000Z', [view(2)]);
     await w.postAt('2026-11-02T08:20:00.000Z', [view(3)]);
@@ -102,7 +95,7 @@ describe('honeymoon care', () => {
   it('thanks the first order, brings care content at 10:00 three days on, then a coupon', async () => {
     const w = journeysWorld();
     const id = await w.enableWithCustomer('honeymoon-care');
-    await w.post([orderPlaced('o1', 'SO-1', { customerId: id }), orderPaid('p1', 'SO-1', id)]);
+    await w.post([ev.placed('o1', 'SO-1', { customerId: id }), ev.paid('p1', 'SO-1', id)]);
     await w.runUntil('2026-12-01T00:00:00.000Z');
     expect(w.takeLines()).toEqual([
       '2026-11-02T08:00 honeymoon-thanks SO-1',
@@ -119,7 +112,7 @@ describe('after a big sale', () => {
     const w = journeysWorld();
     const id = await w.enableWithCustomer('after-big-sale');
     await w.post([
-      orderPlaced('o1', 'SO-1', { customerId: id, total: 399, paidAt: '2026-11-02T08:00:00.000Z' }),
+      ev.placed('o1', 'SO-1', { customerId: id, total: 399, paidAt: '2026-11-02T08:00:00.000Z' }),
     ]);
     return { w, id };
   };
@@ -141,7 +134,7 @@ describe('after a big sale', () => {
     const { w, id } = await bigFirstOrder();
     await w.runUntil('2027-01-15T00:00:00.000Z');
     await w.postAt('2027-01-15T00:00:00.000Z', [
-      orderPlaced('o2', 'SO-2', { customerId: id, total: 50, paidAt: '2027-01-15T00:00:00.000Z' }),
+      ev.placed('o2', 'SO-2', { customerId: id, total: 50, paidAt: '2027-01-15T00:00:00.000Z' }),
     ]);
     await w.runUntil('2027-06-01T00:00:00.000Z');
     expect(w.takeLines()).toEqual([

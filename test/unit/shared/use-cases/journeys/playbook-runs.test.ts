@@ -1,11 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  journeysWorld,
-  orderPaid,
-  orderPlaced,
-  reachable,
-  signedUp,
-} from '../../../../support/journeys-world.js';
+import { ev, journeysWorld, reachable } from '../../../../support/journeys-world.js';
 
 /**
  * Playbooks end to end on fakes: events in through the API and the stream, the clock moved on,
@@ -17,7 +11,7 @@ describe('unpaid order reminder (on by default)', () => {
   it('reminds 30 minutes after each unpaid order, calls last before the auto-close, and exits on payment', async () => {
     const w = journeysWorld();
     await w.person('c-1');
-    await w.post([orderPlaced('o1', 'SO-1'), orderPlaced('o2', 'SO-2', { total: 50 })]);
+    await w.post([ev.placed('o1', 'SO-1'), ev.placed('o2', 'SO-2', { total: 50 })]);
     await w.runUntil('2026-11-02T08:29:00.000Z');
     expect(w.takeLines()).toEqual([]);
     await w.runUntil('2026-11-02T08:31:00.000Z');
@@ -25,7 +19,7 @@ describe('unpaid order reminder (on by default)', () => {
       '2026-11-02T08:30 unpaid-reminder SO-1',
       '2026-11-02T08:30 unpaid-reminder SO-2',
     ]);
-    await w.postAt('2026-11-02T09:00:00.000Z', [orderPaid('p1', 'SO-1')]);
+    await w.postAt('2026-11-02T09:00:00.000Z', [ev.paid('p1', 'SO-1')]);
     await w.runUntil('2026-11-06T00:00:00.000Z');
     // Paying made her a member: a first tier, no notice. The last call is transactional: quiet hours
     // and caps do not hold it back.
@@ -48,7 +42,7 @@ describe('unpaid order reminder (on by default)', () => {
   it('starts nothing for an order reported already paid', async () => {
     const w = journeysWorld();
     await w.person('c-1');
-    await w.post([orderPlaced('o1', 'SO-1', { paidAt: '2026-11-02T08:00:00.000Z' })]);
+    await w.post([ev.placed('o1', 'SO-1', { paidAt: '2026-11-02T08:00:00.000Z' })]);
     await w.runUntil('2026-11-06T00:00:00.000Z');
     // Nothing at all: no reminder for a paid order, and a first tier is no news.
     expect(w.takeLines()).toEqual([]);
@@ -64,9 +58,9 @@ describe('welcome series', () => {
     const b = reachable('welcome-series', 'b');
     await w.person(a);
     await w.person(b);
-    await w.post([signedUp('s1', a), signedUp('s2', b)]);
+    await w.post([ev.signedUp('s1', a), ev.signedUp('s2', b)]);
     expect(w.takeLines()).toEqual(['2026-11-02T08:00 welcome-account', '2026-11-02T08:00 welcome-account']);
-    await w.postAt('2026-11-02T10:00:00.000Z', [orderPlaced('b-o1', 'SO-9', { customerId: b, total: 20 })]);
+    await w.postAt('2026-11-02T10:00:00.000Z', [ev.placed('b-o1', 'SO-9', { customerId: b, total: 20 })]);
     await w.runUntil('2026-11-08T00:00:00.000Z');
     const lines = w.takeLines();
     expect(lines).toEqual([

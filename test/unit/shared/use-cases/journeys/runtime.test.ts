@@ -9,21 +9,15 @@ import {
   setJourneyEnabled,
 } from '../../../../../shared/use-cases/journeys/journey-definitions.js';
 import { runDueSteps } from '../../../../../shared/use-cases/journeys/run-due-steps.js';
-import {
-  cartUpdated,
-  journeysWorld,
-  orderPlaced,
-  pageViewed,
-  signedUp,
-} from '../../../../support/journeys-world.js';
+import { ev, journeysWorld } from '../../../../support/journeys-world.js';
 
 describe('cart abandonment (marketing: enabled by the shop)', () => {
   it('reminds after an hour of quiet, then as caps allow, dropping what expires first, the discount with its code', async () => {
     const w = journeysWorld();
     const id = await w.enableWithCustomer('cart-abandonment');
-    await w.post([cartUpdated('k1', id)]);
+    await w.post([ev.cart('k1', id)]);
     // A change to the cart 20 minutes later starts the hour again.
-    await w.postAt('2026-11-02T08:20:00.000Z', [cartUpdated('k2', id)]);
+    await w.postAt('2026-11-02T08:20:00.000Z', [ev.cart('k2', id)]);
     await w.runUntil('2026-11-12T00:00:00.000Z');
     expect(w.takeLines()).toEqual([
       '2026-11-02T09:20 cart-reminder',
@@ -44,10 +38,10 @@ describe('cart abandonment (marketing: enabled by the shop)', () => {
   it('stops at the order', async () => {
     const w = journeysWorld();
     const id = await w.enableWithCustomer('cart-abandonment');
-    await w.post([cartUpdated('k1', id)]);
+    await w.post([ev.cart('k1', id)]);
     await w.runUntil('2026-11-02T12:00:00.000Z');
     await w.postAt('2026-11-02T12:00:00.000Z', [
-      orderPlaced('o1', 'SO-1', { customerId: id, paidAt: '2026-11-02T12:00:00.000Z' }),
+      ev.placed('o1', 'SO-1', { customerId: id, paidAt: '2026-11-02T12:00:00.000Z' }),
     ]);
     await w.runUntil('2026-11-12T00:00:00.000Z');
     expect(w.takeLines()).toEqual(['2026-11-02T09:00 cart-reminder']);
@@ -62,7 +56,7 @@ describe('cart abandonment (marketing: enabled by the shop)', () => {
   it('waits out quiet hours: a cart left at 22:00 shop time is remembered at 09:00', async () => {
     const w = journeysWorld();
     const id = await w.enableWithCustomer('cart-abandonment');
-    await w.postAt('2026-11-02T14:00:00.000Z', [cartUpdated('k1', id)]);
+    await w.postAt('2026-11-02T14:00:00.000Z', [ev.cart('k1', id)]);
     await w.runUntil('2026-11-03T02:00:00.000Z');
     expect(w.takeLines()).toEqual(['2026-11-03T01:00 cart-reminder']);
   });
@@ -73,7 +67,7 @@ describe('birthday', () => {
     const w = journeysWorld();
     const id = await w.enableWithCustomer('birthday', { birthday: '1990-11-05' });
     // Any event is news of the birthday to journeys: the date goes into the index.
-    await w.post([pageViewed('v1', id)]);
+    await w.post([ev.viewed('v1', id)]);
     await w.runUntil('2027-11-06T00:00:00.000Z');
     expect(w.takeLines()).toEqual([
       '2026-11-05T01:00 birthday 2026-11-05 [coupon]',
@@ -125,7 +119,7 @@ describe('the runtime', () => {
     while (!reached(`m-${n}`)) n += 1;
     const id = `m-${n}`;
     await w.person(id);
-    await w.post([pageViewed('v1', id)]);
+    await w.post([ev.viewed('v1', id)]);
     expect(w.takeLines()).toEqual([
       '2026-11-02T08:00 new-arrivals (withheld: merged)',
       '2026-11-02T08:00 tea-tips +1 merged',
@@ -140,7 +134,7 @@ describe('the runtime', () => {
   it('records a message for a customer without consent as withheld, never drops it silently', async () => {
     const w = journeysWorld();
     const id = await w.enableWithCustomer('welcome-series', { consent: { email: { marketing: false } } });
-    await w.post([signedUp('s1', id)]);
+    await w.post([ev.signedUp('s1', id)]);
     await w.runUntil('2026-11-04T00:00:00.000Z');
     expect(w.takeLines()).toEqual([
       '2026-11-02T08:00 welcome-account',
@@ -151,7 +145,7 @@ describe('the runtime', () => {
   it('applies a replayed stream batch once: no second request, no second write', async () => {
     const w = journeysWorld();
     await w.person('c-1');
-    await w.ingest([{ ...orderPlaced('o1', 'SO-1'), occurredAt: w.clock.iso() }]);
+    await w.ingest([{ ...ev.placed('o1', 'SO-1'), occurredAt: w.clock.iso() }]);
     const batch = w.table.takeStream();
     expect(await applyNewEvents(w.customerDeps, batch)).toEqual(new Set());
     expect(await feedStoredEvents(w.deps, batch, new Set())).toEqual(new Set());
@@ -168,7 +162,7 @@ describe('the runtime', () => {
   const reminderDue = async () => {
     const w = journeysWorld();
     await w.person('c-1');
-    await w.post([orderPlaced('o1', 'SO-1')]);
+    await w.post([ev.placed('o1', 'SO-1')]);
     w.clock.set('2026-11-02T08:30:00.000Z');
     return w;
   };
@@ -220,7 +214,7 @@ describe('the runtime', () => {
       raced = true;
       w.instances.touch('tea', 'c-1', record.instance.instanceId);
     };
-    await w.post([orderPlaced('o1', 'SO-1')]);
+    await w.post([ev.placed('o1', 'SO-1')]);
     await w.runUntil('2026-11-02T09:00:00.000Z');
     expect(raced).toBe(true);
     expect(w.takeLines()).toEqual(['2026-11-02T08:30 unpaid-reminder SO-1']);
@@ -249,7 +243,7 @@ describe('holdouts', () => {
     while (!heldOut(`h-${n}`)) n += 1;
     const id = `h-${n}`;
     await w.person(id);
-    await w.post([signedUp('s1', id)]);
+    await w.post([ev.signedUp('s1', id)]);
     await w.runUntil('2026-11-04T00:00:00.000Z');
     const lines = w.takeLines();
     expect(lines.slice(0, 2)).toEqual([

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseContactPolicySettings } from '../../../../../shared/domain/journeys/contact-policy.js';
 import { defaultCouponRules } from '../../../../../shared/domain/journeys/coupons.js';
-import { cartUpdated, journeysWorld } from '../../../../support/journeys-world.js';
+import { ev, journeysWorld } from '../../../../support/journeys-world.js';
 
 /** The shop's own contact policy and coupon rules, as journeys apply them (Asia/Shanghai, UTC+8). */
 
@@ -9,7 +9,7 @@ async function cartLeft(at: string, setUp: (w: ReturnType<typeof journeysWorld>)
   const w = journeysWorld();
   setUp(w);
   const id = await w.enableWithCustomer('cart-abandonment');
-  await w.postAt(at, [cartUpdated('k1', id)]);
+  await w.postAt(at, [ev.cart('k1', id)]);
   return w;
 }
 

@@ -7,7 +7,7 @@ import {
   simulateJourney,
 } from '../../../../../shared/use-cases/journeys/simulate-journey.js';
 import { FakeJourneyStore } from '../../../../support/fakes/journeys.js';
-import { cartUpdated, orderPlaced, reachable } from '../../../../support/journeys-world.js';
+import { ev, reachable } from '../../../../support/journeys-world.js';
 import { teaShop } from '../../../../support/shop-events.js';
 
 /** Journeys played on a simulated clock over stores in memory (the tea shop: Asia/Shanghai, UTC+8). */
@@ -39,9 +39,9 @@ describe('a journey’s dry run', () => {
     days: 10,
     customers: [person(browsing), person(buying)],
     events: [
-      cartUpdated('k1', browsing),
-      cartUpdated('k2', buying),
-      { ...orderPlaced('o1', 'SO-1', { customerId: buying }), occurredAt: '2026-11-02T12:00:00.000Z' },
+      ev.cart('k1', browsing),
+      ev.cart('k2', buying),
+      { ...ev.placed('o1', 'SO-1', { customerId: buying }), occurredAt: '2026-11-02T12:00:00.000Z' },
     ],
   };
 
