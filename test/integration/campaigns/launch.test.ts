@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { isHeldOut, isInGlobalControl } from '../../../shared/domain/sending/holdout.js';
 import { call, newShop, type Shop, settle } from '../../support/api.js';
+import { freeShipping } from '../../support/campaigns.js';
 import { orderPlaced } from '../../support/events.js';
 import { awaitSendRequests, queuedSendRequests } from '../../support/send-queue.js';
 
@@ -9,15 +10,6 @@ import { awaitSendRequests, queuedSendRequests } from '../../support/send-queue.
  * the issue POSTed to the real API launches at once, shows the audience after the contact policy, and
  * the send queue receives one request per customer: treated ones to send, the holdout withheld.
  */
-const body = {
-  name: 'Free shipping over 80',
-  offer: { type: 'free_shipping', threshold: 80 },
-  audience: { offerFit: true },
-  channels: ['email'],
-  holdoutShare: 0.1,
-  schedule: { at: 'now' },
-};
-
 const inBand = Array.from({ length: 24 }, (_, i) => ({ id: `fit-${i}`, total: 50 + i }));
 const others = [
   ...Array.from({ length: 10 }, (_, i) => ({ id: `big-${i}`, total: 150 + i * 10 })),
@@ -56,7 +48,7 @@ beforeAll(async () => {
 
 describe('POST /v1/campaigns on the local stack', () => {
   it('launches the free-shipping offer at once: audience shown first, then requests on the send queue', async () => {
-    const res = await call(shop, 'POST', '/v1/campaigns', body);
+    const res = await call(shop, 'POST', '/v1/campaigns', freeShipping);
     expect(res.status).toBe(201);
     const { campaign, estimate } = res.body;
     const held = inBand
@@ -65,7 +57,11 @@ describe('POST /v1/campaigns on the local stack', () => {
         (id) =>
           isInGlobalControl(shop.shopId, id) || isHeldOut(shop.shopId, id, { campaignId: campaign.id }, 0.1),
       );
-    expect(campaign).toMatchObject({ ...body, status: 'launched', templateId: 'campaign-free-shipping' });
+    expect(campaign).toMatchObject({
+      ...freeShipping,
+      status: 'launched',
+      templateId: 'campaign-free-shipping',
+    });
     expect(estimate).toMatchObject({
       audience: 24,
       send: 24 - held.length,
@@ -104,7 +100,7 @@ describe('POST /v1/campaigns on the local stack', () => {
     const list = await call(shop, 'GET', '/v1/campaigns');
     expect(list.body.campaigns.map((c: { id: string }) => c.id)).toEqual([campaign.id]);
     // Launched: no longer changeable; the saved campaign's estimate now finds the customers contacted.
-    expect((await call(shop, 'PUT', `/v1/campaigns/${campaign.id}`, body)).status).toBe(409);
+    expect((await call(shop, 'PUT', `/v1/campaigns/${campaign.id}`, freeShipping)).status).toBe(409);
     const again = await call(shop, 'POST', `/v1/campaigns/${campaign.id}/estimate`);
     expect(again.body.deferred).toEqual({ 'activity-cap': 24 - held.length });
   }, 120_000);
@@ -112,7 +108,7 @@ describe('POST /v1/campaigns on the local stack', () => {
   it('dry-runs a draft without queuing anything, and names what is wrong by path', async () => {
     const before = queuedSendRequests(shop.shopId, 'campaign').length;
     const sim = await call(shop, 'POST', '/v1/simulate', {
-      campaign: { ...body, name: 'Weekly', schedule: { cron: '0 13 * * *' } },
+      campaign: { ...freeShipping, name: 'Weekly', schedule: { cron: '0 13 * * *' } },
       days: 3,
     });
     expect(sim.status).toBe(200);
@@ -129,7 +125,7 @@ describe('POST /v1/campaigns on the local stack', () => {
       'journey.trigger',
     ]);
     const bad = await call(shop, 'POST', '/v1/campaigns', {
-      ...body,
+      ...freeShipping,
       offer: { type: 'free_shipping', threshold: 0 },
     });
     expect(bad.status).toBe(400);

@@ -13,10 +13,14 @@ import {
   QueryCommand as DocQueryCommand,
   DynamoDBDocumentClient,
   GetCommand,
+  type GetCommandInput,
   PutCommand,
+  type PutCommandInput,
   TransactGetCommand,
   TransactWriteCommand,
+  type TransactWriteCommandInput,
   UpdateCommand,
+  type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -127,6 +131,33 @@ beforeEach(() => {
 const key = { pk: 'c#1', sk: 'profile' };
 /** 14 B of key + `data` (4 B of name) + n characters = 18 + n bytes. */
 const itemOf = (n: number, extra: Native = {}, fill = 'x') => ({ ...key, data: fill.repeat(n), ...extra });
+/** Another customer's profile, of the same key size as `key`'s when `pk` is `c#<digit>`: 18 + n bytes. */
+const profileOf = (pk: string, n: number) => ({ pk, sk: 'profile', data: 'x'.repeat(n) });
+/** The item at `key` is `from` until the metered request reaches the wire, then `to`. */
+function changes(from: Native, to: Native): void {
+  seed(before, from);
+  seed(after, to);
+}
+
+const put = (Item: Native, extra: Omit<PutCommandInput, 'TableName' | 'Item'> = {}) =>
+  doc.send(new PutCommand({ TableName: TABLE, Item, ...extra }));
+/** An update of the item at `key`. */
+const update = (input: Omit<UpdateCommandInput, 'TableName' | 'Key'>) =>
+  doc.send(new UpdateCommand({ TableName: TABLE, Key: key, ...input }));
+/** Rewrites the `data` of the item at `key` with n characters of `fill`: no index key moves. */
+const setData = (n: number, fill = 'y') =>
+  update({
+    UpdateExpression: 'SET #d = :d',
+    ExpressionAttributeNames: { '#d': 'data' },
+    ExpressionAttributeValues: { ':d': fill.repeat(n) },
+  });
+const transactWrite = (...TransactItems: NonNullable<TransactWriteCommandInput['TransactItems']>) =>
+  doc.send(new TransactWriteCommand({ TransactItems }));
+const get = (extra: Omit<GetCommandInput, 'TableName' | 'Key'> = {}) =>
+  doc.send(new GetCommand({ TableName: TABLE, Key: key, ...extra }));
+/** Three events of 1500 B in the partition `c#1`, 4500 B in all. */
+const events1500 = () =>
+  ['a', 'b', 'c'].map((sk) => marshall({ pk: 'c#1', sk: `e#${sk}`, data: 'x'.repeat(1486) }));
 
 describe('item sizes', () => {
   it('follows the AWS sizing rules', () => {
@@ -150,7 +181,7 @@ describe('item sizes', () => {
 describe('billingMeter writes', () => {
   it('a 300 B put costs 1 unit', async () => {
     // 18 + 282 = 300 B → ceil(300/1024) = 1; no index keys → no index write.
-    await doc.send(new PutCommand({ TableName: TABLE, Item: itemOf(282) }));
+    await put(itemOf(282));
     expect(wire).toEqual(['PutItem']);
     expect(meter.bill).toMatchObject({
       writeUnits: 1,
@@ -162,7 +193,7 @@ describe('billingMeter writes', () => {
 
   it('a 1.5 KB put costs 2 units', async () => {
     // 18 + 1522 = 1540 B → ceil(1540/1024) = 2.
-    await doc.send(new PutCommand({ TableName: TABLE, Item: itemOf(1522) }));
+    await put(itemOf(1522));
     expect(meter.bill).toMatchObject({ writeUnits: 2, tableWriteUnits: 2 });
   });
 
@@ -174,9 +205,7 @@ describe('billingMeter writes', () => {
 
   it('a put in a transaction costs twice', async () => {
     // 300 B → 1 unit, × 2 in a transaction.
-    await doc.send(
-      new TransactWriteCommand({ TransactItems: [{ Put: { TableName: TABLE, Item: itemOf(282) } }] }),
-    );
+    await transactWrite({ Put: { TableName: TABLE, Item: itemOf(282) } });
     expect(meter.bill).toMatchObject({
       writeUnits: 2,
       tableWriteUnits: 2,
@@ -186,23 +215,19 @@ describe('billingMeter writes', () => {
   });
 
   it('a transaction doubles condition checks and index entries', async () => {
-    seed(before, { pk: 'c#2', sk: 'profile', data: 'x'.repeat(1522) }); // 1540 B → 2
+    seed(before, profileOf('c#2', 1522)); // 1540 B → 2
     // The put enters byValue (ALL): 14 + 12 ('valueBucket' 11 + 'b' 1) + 7 ('value' 5 + N 120 2) + 104 = 137 B
-    const put = itemOf(100, { valueBucket: 'b', value: 120 });
-    after.set(keyString(marshall(key)), marshall(put));
-    await doc.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          { Put: { TableName: TABLE, Item: put } },
-          {
-            ConditionCheck: {
-              TableName: TABLE,
-              Key: { pk: 'c#2', sk: 'profile' },
-              ConditionExpression: 'attribute_exists(pk)',
-            },
-          },
-        ],
-      }),
+    const entering = itemOf(100, { valueBucket: 'b', value: 120 });
+    seed(after, entering);
+    await transactWrite(
+      { Put: { TableName: TABLE, Item: entering } },
+      {
+        ConditionCheck: {
+          TableName: TABLE,
+          Key: { pk: 'c#2', sk: 'profile' },
+          ConditionExpression: 'attribute_exists(pk)',
+        },
+      },
     );
     // put: table 2 × 1, index put 2 × 1; check: 2 × ceil(1540/1024) = 4 → table 6, index 2.
     expect(meter.bill).toMatchObject({
@@ -215,17 +240,12 @@ describe('billingMeter writes', () => {
 
   it('an update moving a KEYS_ONLY index key is a table write, an index delete and an index put', async () => {
     // 14 + owner ('owner' 5 + 'u1' 2 = 7) + created ('created' 7 + '2024' 4 = 11) + data (4 + 1000) = 1036 B → 2
-    seed(before, itemOf(1000, { owner: 'u1', created: '2024' }));
-    seed(after, itemOf(1000, { owner: 'u2', created: '2024' }));
-    await doc.send(
-      new UpdateCommand({
-        TableName: TABLE,
-        Key: key,
-        UpdateExpression: 'SET #o = :o',
-        ExpressionAttributeNames: { '#o': 'owner' },
-        ExpressionAttributeValues: { ':o': 'u2' },
-      }),
-    );
+    changes(itemOf(1000, { owner: 'u1', created: '2024' }), itemOf(1000, { owner: 'u2', created: '2024' }));
+    await update({
+      UpdateExpression: 'SET #o = :o',
+      ExpressionAttributeNames: { '#o': 'owner' },
+      ExpressionAttributeValues: { ':o': 'u2' },
+    });
     expect(wire).toEqual(['UpdateItem']);
     // table: max(1036, 1036) → 2; KEYS_ONLY entry = pk 5 + sk 9 + owner 7 + created 11 = 32 B → delete 1 + put 1.
     expect(meter.bill).toMatchObject({
@@ -237,34 +257,23 @@ describe('billingMeter writes', () => {
   });
 
   it('an update not touching a KEYS_ONLY index key writes the table only', async () => {
-    seed(before, itemOf(1000, { owner: 'u1', created: '2024' })); // 1036 B
-    seed(after, itemOf(1000, { owner: 'u1', created: '2024' }, 'y')); // data changed, same size
-    await doc.send(
-      new UpdateCommand({
-        TableName: TABLE,
-        Key: key,
-        UpdateExpression: 'SET #d = :d',
-        ExpressionAttributeNames: { '#d': 'data' },
-        ExpressionAttributeValues: { ':d': 'y'.repeat(1000) },
-      }),
+    // 1036 B, then its data changed (the same size)
+    changes(
+      itemOf(1000, { owner: 'u1', created: '2024' }),
+      itemOf(1000, { owner: 'u1', created: '2024' }, 'y'),
     );
+    await setData(1000);
     // table ceil(1036/1024) = 2; the KEYS_ONLY entry did not change → 0.
     expect(meter.bill).toMatchObject({ tableWriteUnits: 2, indexWriteUnits: 0, writeUnits: 2 });
   });
 
   it('an update changing an attribute projected by an ALL index rewrites the entry', async () => {
     // 14 + valueBucket 12 + value 7 + data 104 = 137 B → 1
-    seed(before, itemOf(100, { valueBucket: 'b', value: 120 }));
-    seed(after, itemOf(100, { valueBucket: 'b', value: 120 }, 'y'));
-    await doc.send(
-      new UpdateCommand({
-        TableName: TABLE,
-        Key: key,
-        UpdateExpression: 'SET #d = :d',
-        ExpressionAttributeNames: { '#d': 'data' },
-        ExpressionAttributeValues: { ':d': 'y'.repeat(100) },
-      }),
+    changes(
+      itemOf(100, { valueBucket: 'b', value: 120 }),
+      itemOf(100, { valueBucket: 'b', value: 120 }, 'y'),
     );
+    await setData(100);
     // table 1 + byValue rewrite ceil(137/1024) = 1.
     expect(meter.bill).toMatchObject({
       tableWriteUnits: 1,
@@ -277,47 +286,26 @@ describe('billingMeter writes', () => {
   it('an INCLUDE index is rewritten only when a listed attribute changes', async () => {
     // tier ('tier' 4 + 'gold' 4 = 8), since ('since' 5 + '2020' 4 = 9), email ('email' 5 + 'a@b' 3 = 8)
     const base = { tier: 'gold', since: '2020', email: 'a@b' };
-    seed(before, itemOf(100, base));
-    seed(after, itemOf(100, base, 'y')); // only data changed: not projected
-    await doc.send(
-      new UpdateCommand({
-        TableName: TABLE,
-        Key: key,
-        UpdateExpression: 'SET #d = :d',
-        ExpressionAttributeNames: { '#d': 'data' },
-        ExpressionAttributeValues: { ':d': 'y'.repeat(100) },
-      }),
-    );
+    changes(itemOf(100, base), itemOf(100, base, 'y')); // only data changed: not projected
+    await setData(100);
     // table: 14 + 8 + 9 + 8 + 104 = 143 B → 1; no index write.
     expect(meter.bill).toMatchObject({ writeUnits: 1, indexWriteUnits: 0 });
 
     meter.reset();
     phase = 'before';
     seed(after, itemOf(100, { ...base, email: 'c@d' }));
-    await doc.send(
-      new UpdateCommand({
-        TableName: TABLE,
-        Key: key,
-        UpdateExpression: 'SET email = :e',
-        ExpressionAttributeValues: { ':e': 'c@d' },
-      }),
-    );
+    await update({ UpdateExpression: 'SET email = :e', ExpressionAttributeValues: { ':e': 'c@d' } });
     // table 1 + byTier entry (14 + 8 + 9 + 8 = 39 B) rewritten → 1.
     expect(meter.bill).toMatchObject({ writeUnits: 2, indexWriteUnits: 1, byIndex: { 'main/byTier': 1 } });
   });
 
   it('an item entering a sparse index is an index put', async () => {
-    seed(before, itemOf(100)); // 118 B, in no index
-    seed(after, itemOf(100, { valueBucket: 'b', value: 120 })); // 137 B
-    await doc.send(
-      new UpdateCommand({
-        TableName: TABLE,
-        Key: key,
-        UpdateExpression: 'SET valueBucket = :b, #v = :v',
-        ExpressionAttributeNames: { '#v': 'value' },
-        ExpressionAttributeValues: { ':b': 'b', ':v': 120 },
-      }),
-    );
+    changes(itemOf(100), itemOf(100, { valueBucket: 'b', value: 120 })); // 118 B, in no index → 137 B
+    await update({
+      UpdateExpression: 'SET valueBucket = :b, #v = :v',
+      ExpressionAttributeNames: { '#v': 'value' },
+      ExpressionAttributeValues: { ':b': 'b', ':v': 120 },
+    });
     // table max(118, 137) → 1; byValue put of the 137 B entry → 1.
     expect(meter.bill).toMatchObject({
       tableWriteUnits: 1,
@@ -337,22 +325,16 @@ describe('billingMeter writes', () => {
   it('an unchanged item bills the table write only', async () => {
     const item = itemOf(100, { valueBucket: 'b', value: 120 }); // 137 B
     seed(before, item);
-    await doc.send(new PutCommand({ TableName: TABLE, Item: { ...item, value: 120.0 } }));
+    await put({ ...item, value: 120.0 });
     expect(meter.bill).toMatchObject({ tableWriteUnits: 1, indexWriteUnits: 0 });
   });
 
   it('a failed conditional write is billed on the existing item, and counted', async () => {
     seed(before, itemOf(1522, { valueBucket: 'b', value: 120 })); // 1559 B → 2
     response = fail('ConditionalCheckFailedException');
-    await expect(
-      doc.send(
-        new PutCommand({
-          TableName: TABLE,
-          Item: itemOf(10),
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      ),
-    ).rejects.toMatchObject({ name: 'ConditionalCheckFailedException' });
+    await expect(put(itemOf(10), { ConditionExpression: 'attribute_not_exists(pk)' })).rejects.toMatchObject({
+      name: 'ConditionalCheckFailedException',
+    });
     // table ceil(1559/1024) = 2, no index write.
     expect(meter.bill).toMatchObject({
       writeUnits: 2,
@@ -365,21 +347,17 @@ describe('billingMeter writes', () => {
   it('a failed condition on a missing item costs 1', async () => {
     response = fail('ConditionalCheckFailedException');
     await expect(
-      doc.send(
-        new UpdateCommand({
-          TableName: TABLE,
-          Key: key,
-          UpdateExpression: 'SET a = :a',
-          ConditionExpression: 'attribute_exists(pk)',
-          ExpressionAttributeValues: { ':a': 1 },
-        }),
-      ),
+      update({
+        UpdateExpression: 'SET a = :a',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':a': 1 },
+      }),
     ).rejects.toThrow();
     expect(meter.bill).toMatchObject({ writeUnits: 1, failedConditions: 1 });
   });
 
   it('a cancelled transaction bills every item twice on its existing size', async () => {
-    seed(before, { pk: 'c#2', sk: 'profile', data: 'x'.repeat(1522) }); // 1540 B → 2
+    seed(before, profileOf('c#2', 1522)); // 1540 B → 2
     response = fail('TransactionCanceledException', {
       CancellationReasons: [
         { Code: 'None' },
@@ -387,21 +365,17 @@ describe('billingMeter writes', () => {
       ],
     });
     await expect(
-      doc.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            { Put: { TableName: TABLE, Item: itemOf(100, { valueBucket: 'b', value: 1 }) } },
-            {
-              Update: {
-                TableName: TABLE,
-                Key: { pk: 'c#2', sk: 'profile' },
-                UpdateExpression: 'SET a = :a',
-                ConditionExpression: 'a < :a',
-                ExpressionAttributeValues: { ':a': 1 },
-              },
-            },
-          ],
-        }),
+      transactWrite(
+        { Put: { TableName: TABLE, Item: itemOf(100, { valueBucket: 'b', value: 1 }) } },
+        {
+          Update: {
+            TableName: TABLE,
+            Key: { pk: 'c#2', sk: 'profile' },
+            UpdateExpression: 'SET a = :a',
+            ConditionExpression: 'a < :a',
+            ExpressionAttributeValues: { ':a': 1 },
+          },
+        },
       ),
     ).rejects.toMatchObject({ name: 'TransactionCanceledException' });
     // put of a new item: 2 × 1 (minimum); update: 2 × ceil(1540/1024) = 4; no index writes.
@@ -416,17 +390,17 @@ describe('billingMeter writes', () => {
 
   it('other errors bill nothing', async () => {
     response = fail('ValidationException');
-    await expect(doc.send(new PutCommand({ TableName: TABLE, Item: itemOf(10) }))).rejects.toThrow();
+    await expect(put(itemOf(10))).rejects.toThrow();
     expect(meter.bill).toMatchObject({ writeUnits: 0, failedConditions: 0 });
   });
 
   it('a batch write bills only the processed items', async () => {
-    const items = ['c#1', 'c#2', 'c#3'].map((pk) => ({ pk, sk: 'profile', data: 'x'.repeat(282) })); // 300 B each
+    const items = ['c#1', 'c#2', 'c#3'].map((pk) => profileOf(pk, 282)); // 300 B each
     response = {
       status: 200,
       json: { UnprocessedItems: { [TABLE]: [{ PutRequest: { Item: marshall(items[1]) } }] } },
     };
-    seed(before, { pk: 'c#9', sk: 'profile', data: 'x'.repeat(1522) }); // 1540 B, deleted → 2
+    seed(before, profileOf('c#9', 1522)); // 1540 B, deleted → 2
     await doc.send(
       new BatchWriteCommand({
         RequestItems: {
@@ -465,25 +439,21 @@ describe('billingMeter reads', () => {
   it('an eventually consistent GetItem costs half a unit, a consistent one 1 per 4 KB', async () => {
     const item = marshall(itemOf(4982)); // 5000 B
     response = { status: 200, json: { Item: item } };
-    await doc.send(new GetCommand({ TableName: TABLE, Key: key })); // ceil(5000/4096) = 2 × 0.5 = 1
-    await doc.send(new GetCommand({ TableName: TABLE, Key: key, ConsistentRead: true })); // 2
+    await get(); // ceil(5000/4096) = 2 × 0.5 = 1
+    await get({ ConsistentRead: true }); // 2
     response = { status: 200, json: {} };
-    await doc.send(new GetCommand({ TableName: TABLE, Key: key })); // missing: minimum 0.5
+    await get(); // missing: minimum 0.5
     expect(meter.bill).toMatchObject({ readUnits: 3.5, writeUnits: 0, byOperation: { GetItem: 3.5 } });
   });
 
   it('a projected GetItem is billed on the whole item', async () => {
     seed(after, itemOf(4982)); // 5000 B, read again after the request
     response = { status: 200, json: { Item: marshall({ data: 'x' }) } };
-    await doc.send(
-      new GetCommand({
-        TableName: TABLE,
-        Key: key,
-        ProjectionExpression: '#d',
-        ExpressionAttributeNames: { '#d': 'data' },
-        ConsistentRead: true,
-      }),
-    );
+    await get({
+      ProjectionExpression: '#d',
+      ExpressionAttributeNames: { '#d': 'data' },
+      ConsistentRead: true,
+    });
     expect(meter.bill.readUnits).toBe(2); // ceil(5000/4096)
   });
 
@@ -513,7 +483,7 @@ describe('billingMeter reads', () => {
 
   it('a Query sums the items then rounds once', async () => {
     // three items of 1500 B = 4500 B → ceil(4500/4096) = 2, eventually consistent → 1
-    const items = ['a', 'b', 'c'].map((sk) => marshall({ pk: 'c#1', sk: `e#${sk}`, data: 'x'.repeat(1486) }));
+    const items = events1500();
     expect(itemSize(items[0])).toBe(1500); // pk 5 + sk ('sk' 2 + 'e#a' 3) + data (4 + 1486)
     response = { status: 200, json: { Items: items, Count: 3 } };
     await doc.send(
@@ -530,7 +500,7 @@ describe('billingMeter reads', () => {
   });
 
   it('a filtered Query is billed on the items its key condition read', async () => {
-    const read = ['a', 'b', 'c'].map((sk) => marshall({ pk: 'c#1', sk: `e#${sk}`, data: 'x'.repeat(1486) })); // 3 × 1500 B
+    const read = events1500();
     rawMock.on(QueryCommand).resolves({ Items: read });
     response = { status: 200, json: { Items: [], Count: 0, ScannedCount: 3 } };
     await doc.send(

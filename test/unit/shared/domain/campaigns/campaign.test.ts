@@ -9,15 +9,7 @@ import {
 } from '../../../../../shared/domain/campaigns/schedule.js';
 import { ValidationError } from '../../../../../shared/domain/errors.js';
 import { localOf } from '../../../../../shared/domain/journeys/time.js';
-
-const freeShipping = {
-  name: 'Free shipping over 80',
-  offer: { type: 'free_shipping', threshold: 80 },
-  audience: { offerFit: true },
-  channels: ['email'],
-  holdoutShare: 0.1,
-  schedule: { at: 'now' },
-};
+import { freeShipping } from '../../../../support/campaigns.js';
 
 function issues(body: unknown): Array<[string, string]> {
   try {

@@ -12,6 +12,7 @@ import {
 import { runLaunchTask } from '../../../../../shared/use-cases/campaigns/run-campaign.js';
 import { simulateCampaign, simulateSchema } from '../../../../../shared/use-cases/campaigns/simulate.js';
 import { putCustomer } from '../../../../../shared/use-cases/customers/put-customer.js';
+import { freeShipping } from '../../../../support/campaigns.js';
 import { customersWorld } from '../../../../support/customers.js';
 import { FakeAudienceStore } from '../../../../support/fakes/audiences.js';
 import {
@@ -25,15 +26,6 @@ import { FakeRefreshRunStore } from '../../../../support/fakes/refresh-runs.js';
 import { FakeSegmentDefinitionStore } from '../../../../support/fakes/segment-definitions.js';
 import { FakeSegmentStore } from '../../../../support/fakes/segments.js';
 import { paidOrder } from '../../../../support/shop-events.js';
-
-const body = {
-  name: 'Free shipping over 80',
-  offer: { type: 'free_shipping', threshold: 80 },
-  audience: { offerFit: true },
-  channels: ['email'],
-  holdoutShare: 0.1,
-  schedule: { at: 'now' },
-};
 
 /** 40 customers just under 80 who may be emailed, 5 well above it, and 3 in the band who said no. */
 async function world() {
@@ -75,7 +67,8 @@ async function world() {
   return { w, deps };
 }
 
-type Deps = Awaited<ReturnType<typeof world>>['deps'];
+type World = Awaited<ReturnType<typeof world>>;
+type Deps = World['deps'];
 
 /** Delivers every queued task, as the worker would; `twice` delivers each one a second time too. */
 async function drain(deps: Deps, twice = false) {
@@ -88,12 +81,23 @@ async function drain(deps: Deps, twice = false) {
   return reports;
 }
 
+/** A marketing email the customer got a day before the clock's now, in the contact history. */
+async function emailedYesterday(w: World['w'], deps: Deps, customerId: string) {
+  const yesterday = new Date(w.clock.now().getTime() - 86_400_000).toISOString();
+  await deps.contacts.record('tea', customerId, {
+    sendId: 'earlier',
+    at: yesterday,
+    channel: 'email',
+    purpose: 'marketing',
+  });
+}
+
 const fitIds = Array.from({ length: 40 }, (_, i) => `fit-${i}`);
 
 describe('launching a campaign', () => {
   it('shows the audience after the contact policy, then sends each treated customer once, a page delivered twice', async () => {
     const { w, deps } = await world();
-    const answer = await createCampaign(deps, w.settings, body);
+    const answer = await createCampaign(deps, w.settings, freeShipping);
     const held = fitIds.filter(
       (id) => isInGlobalControl('tea', id) || isHeldOut('tea', id, { campaignId: answer.campaign.id }, 0.1),
     );
@@ -126,8 +130,8 @@ describe('launching a campaign', () => {
 
   it('answers a retried POST with the same idempotency key with the first campaign and launches once', async () => {
     const { w, deps } = await world();
-    const first = await createCampaign(deps, w.settings, body, 'key-1');
-    const retry = await createCampaign(deps, w.settings, body, 'key-1');
+    const first = await createCampaign(deps, w.settings, freeShipping, 'key-1');
+    const retry = await createCampaign(deps, w.settings, freeShipping, 'key-1');
     expect(retry).toMatchObject({ created: false, launched: false, campaign: { id: first.campaign.id } });
     expect(deps.queue.tasks).toHaveLength(1);
   });
@@ -137,14 +141,8 @@ describe('launching a campaign', () => {
     const capped = fitIds.find(
       (id) => !isInGlobalControl('tea', id) && !isHeldOut('tea', id, { campaignId: 'x' }, 0),
     ) as string;
-    const yesterday = new Date(w.clock.now().getTime() - 86_400_000).toISOString();
-    await deps.contacts.record('tea', capped, {
-      sendId: 'earlier',
-      at: yesterday,
-      channel: 'email',
-      purpose: 'marketing',
-    });
-    const answer = await createCampaign(deps, w.settings, { ...body, holdoutShare: 0 });
+    await emailedYesterday(w, deps, capped);
+    const answer = await createCampaign(deps, w.settings, { ...freeShipping, holdoutShare: 0 });
     const treatedCapped = !isInGlobalControl('tea', capped);
     expect(answer.estimate.deferred).toEqual(treatedCapped ? { 'activity-cap': 1 } : {});
     await drain(deps);
@@ -167,14 +165,8 @@ describe('launching a campaign', () => {
       caps: { dormant: twoAWeek, warm: twoAWeek, active: twoAWeek },
     });
     const emailed = fitIds.find((id) => !isInGlobalControl('tea', id)) as string;
-    const yesterday = new Date(w.clock.now().getTime() - 86_400_000).toISOString();
-    await deps.contacts.record('tea', emailed, {
-      sendId: 'earlier',
-      at: yesterday,
-      channel: 'email',
-      purpose: 'marketing',
-    });
-    const answer = await createCampaign(deps, w.settings, { ...body, holdoutShare: 0 });
+    await emailedYesterday(w, deps, emailed);
+    const answer = await createCampaign(deps, w.settings, { ...freeShipping, holdoutShare: 0 });
     expect(answer.estimate.deferred).toEqual({});
     await drain(deps);
     expect(deps.sends.requests.filter((r) => r.intent.customerId === emailed && !r.withheld)).toHaveLength(1);
@@ -190,7 +182,7 @@ describe('launching a campaign', () => {
     };
     w.settings.couponRules = [rule as never];
     const coupon = {
-      ...body,
+      ...freeShipping,
       offer: { type: 'coupon', rule: 'from-60-2-off' },
       audience: { segment: 'rfm:champions' },
       templateId: 'campaign-coupon',
@@ -208,7 +200,7 @@ describe('launching a campaign', () => {
 
   it('runs a recurring campaign at each cron time, each run its own occurrence, and stops when cancelled', async () => {
     const { w, deps } = await world();
-    const weekly = { ...body, schedule: { cron: '0 10 * * 2' } };
+    const weekly = { ...freeShipping, schedule: { cron: '0 10 * * 2' } };
     const answer = await createCampaign(deps, w.settings, weekly);
     // Monday 16:00 in Shanghai: the first run is Tuesday 10:00 there.
     expect(answer.campaign).toMatchObject({ status: 'scheduled', nextRunAt: '2026-11-03T02:00:00.000Z' });
@@ -238,7 +230,7 @@ describe('launching a campaign', () => {
 
   it('sends nothing more for a campaign cancelled while its pages are queued', async () => {
     const { w, deps } = await world();
-    const answer = await createCampaign(deps, w.settings, body);
+    const answer = await createCampaign(deps, w.settings, freeShipping);
     await cancelCampaign(deps, w.settings, answer.campaign.id);
     const reports = await drain(deps);
     expect(reports.map((r) => r.outcome)).toEqual(['skipped']);
@@ -250,7 +242,10 @@ describe('launching a campaign', () => {
     const sim = await simulateCampaign(
       deps,
       w.settings,
-      parseBody(simulateSchema, { campaign: { ...body, schedule: { cron: '0 10 * * 2' } }, days: 14 }),
+      parseBody(simulateSchema, {
+        campaign: { ...freeShipping, schedule: { cron: '0 10 * * 2' } },
+        days: 14,
+      }),
     );
     expect(sim.runs.map((r) => r.at)).toEqual(['2026-11-03T02:00:00.000Z', '2026-11-10T02:00:00.000Z']);
     // The second run finds last week's send within the warm weekly cap: deferred or sent a week on.

@@ -19,8 +19,8 @@ import { localOf } from '../../../../../shared/domain/journeys/time.js';
 import type { DuePointer } from '../../../../../shared/ports/journeys/due-index.js';
 import { runDueSteps } from '../../../../../shared/use-cases/journeys/run-due-steps.js';
 import type { FakeDueIndex } from '../../../../support/fakes/journeys.js';
+import { journeysWorld } from '../../../../support/journeys-world.js';
 import { customer, event } from '../../domain/journeys/harness.js';
-import { journeysWorld } from './world.js';
 
 /**
  * The due index by minute, across time zones and DST: a pointer at any instant is run by the tick

@@ -21,7 +21,7 @@ import {
   FakeHolidayRunStore,
 } from '../../../../support/fakes/holidays.js';
 import { FakeShopStore } from '../../../../support/fakes/shops.js';
-import { journeysWorld, reachable } from './world.js';
+import { ev, journeysWorld, reachable } from '../../../../support/journeys-world.js';
 
 const hour = 3_600_000;
 
@@ -229,9 +229,7 @@ describe('holiday care', () => {
 describe('a birthday set through PUT /v1/customers', () => {
   it('is scheduled with no other event, at 09:00 on the customer’s clock', async () => {
     const w = journeysWorld();
-    await w.enable('birthday');
-    const id = reachable('birthday');
-    await w.person(id, { birthday: '--11-05', timeZone: 'Europe/London' });
+    await w.enableWithCustomer('birthday', { birthday: '--11-05', timeZone: 'Europe/London' });
     // The change announced the birthday (traits_changed); the stream feeds it to journeys.
     await w.tick();
     await w.runUntil('2026-11-06T00:00:00.000Z');
@@ -241,9 +239,7 @@ describe('a birthday set through PUT /v1/customers', () => {
 
   it('moves when the birthday changes, and the old day sends nothing', async () => {
     const w = journeysWorld();
-    await w.enable('birthday');
-    const id = reachable('birthday');
-    await w.person(id, { birthday: '--11-05' });
+    const id = await w.enableWithCustomer('birthday', { birthday: '--11-05' });
     await w.tick();
     await w.person(id, { birthday: '--11-07' });
     await w.tick();
@@ -273,17 +269,8 @@ describe('a first-order anniversary', () => {
     await w.person(id);
     await w.post([
       {
-        id: 'o1',
-        type: 'order_placed',
-        customerId: id,
+        ...ev.placed('o1', 'SO-1', { customerId: id, paidAt: '2026-11-02T08:00:00.000Z' }),
         occurredAt: '2026-11-02T08:00:00.000Z',
-        properties: {
-          orderId: 'SO-1',
-          total: 79,
-          currency: 'CNY',
-          paidAt: '2026-11-02T08:00:00.000Z',
-          items: [{ sku: 'longjing-250', category: 'green-tea', price: 79, quantity: 1 }],
-        },
       },
     ]);
     w.takeLines();

@@ -6,8 +6,8 @@ import {
   setJourneyEnabled,
 } from '../../../../../shared/use-cases/journeys/journey-definitions.js';
 import { segmentEventsWanted } from '../../../../../shared/use-cases/journeys/segment-triggers.js';
+import { journeysWorld } from '../../../../support/journeys-world.js';
 import { paidOrder, refunded } from '../../../../support/shop-events.js';
-import { journeysWorld } from './world.js';
 
 /**
  * A live custom segment telling journeys who entered and left it, as events arrive: the stream's

@@ -1,15 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { journeysWorld, reachable } from './world.js';
-
-const items = [{ sku: 'longjing-250', category: 'green-tea', price: 79, quantity: 1 }];
-const order = (orderId: string, total: number, extra: Record<string, unknown> = {}) => ({
-  orderId,
-  total,
-  currency: 'CNY',
-  items,
-  ...extra,
-});
-const paidOrder = (orderId: string, total: number, at: string) => order(orderId, total, { paidAt: at });
+import { ev, journeysWorld } from '../../../../support/journeys-world.js';
 
 /**
  * The playbooks runtime.test.ts and playbook-runs.test.ts leave out, as step tables: events in
@@ -23,29 +13,8 @@ describe('order care (on by default)', () => {
     const w = journeysWorld();
     await w.person('c-1');
     await w.person('c-2');
-    await w.post([
-      {
-        id: 's1',
-        type: 'order_shipped',
-        customerId: 'c-1',
-        properties: { orderId: 'SO-1', carrier: 'SF', trackingNumber: 'SF1' },
-      },
-      {
-        id: 's2',
-        type: 'order_shipped',
-        customerId: 'c-2',
-        properties: { orderId: 'SO-2', carrier: 'SF', trackingNumber: 'SF2' },
-      },
-    ]);
-    w.clock.set('2026-11-05T00:00:00.000Z');
-    await w.post([
-      {
-        id: 'r2',
-        type: 'order_refunded',
-        customerId: 'c-2',
-        properties: { orderId: 'SO-2', refundId: 'R-2', amount: 79 },
-      },
-    ]);
+    await w.post([ev.shipped('s1', 'SO-1'), ev.shipped('s2', 'SO-2', 'c-2')]);
+    await w.postAt('2026-11-05T00:00:00.000Z', [ev.refunded('r2', 'SO-2', 79, 'c-2')]);
     await w.runUntil('2026-11-20T00:00:00.000Z');
     expect(w.takeLines()).toEqual([
       '2026-11-02T08:00 order-shipped SO-1',
@@ -60,22 +29,9 @@ describe('tier change (on by default)', () => {
   it('sends the notice at every change of tier', async () => {
     const w = journeysWorld();
     await w.person('c-1');
-    await w.post([
-      {
-        id: 'o1',
-        type: 'order_placed',
-        customerId: 'c-1',
-        properties: paidOrder('SO-1', 79, '2026-11-02T08:00:00.000Z'),
-      },
-    ]);
-    w.clock.set('2026-12-02T08:00:00.000Z');
-    await w.post([
-      {
-        id: 'o2',
-        type: 'order_placed',
-        customerId: 'c-1',
-        properties: paidOrder('SO-2', 5000, '2026-12-02T08:00:00.000Z'),
-      },
+    await w.post([ev.placed('o1', 'SO-1', { paidAt: '2026-11-02T08:00:00.000Z' })]);
+    await w.postAt('2026-12-02T08:00:00.000Z', [
+      ev.placed('o2', 'SO-2', { total: 5000, paidAt: '2026-12-02T08:00:00.000Z' }),
     ]);
     await w.runUntil('2026-12-10T00:00:00.000Z');
     // Paying made her a member (a first tier: no message); the big order moved her up: transactional,
@@ -91,17 +47,9 @@ describe('what the journey messages carry for their templates', () => {
       t.name === 'vip' ? { ...t, benefits: ['10% off everything', 'Free shipping'] } : t,
     );
     await w.person('c-1');
-    await w.post([
-      { id: 'o1', type: 'order_placed', customerId: 'c-1', properties: paidOrder('SO-1', 79, w.clock.iso()) },
-    ]);
-    w.clock.set('2026-12-02T08:00:00.000Z');
-    await w.post([
-      {
-        id: 'o2',
-        type: 'order_placed',
-        customerId: 'c-1',
-        properties: paidOrder('SO-2', 5000, w.clock.iso()),
-      },
+    await w.post([ev.placed('o1', 'SO-1', { paidAt: w.clock.iso() })]);
+    await w.postAt('2026-12-02T08:00:00.000Z', [
+      ev.placed('o2', 'SO-2', { total: 5000, paidAt: '2026-12-02T08:00:00.000Z' }),
     ]);
     const notice = w.delivered.find((r) => r.templateId === 'tier-changed');
     expect(notice?.data?.tierChange).toEqual({
@@ -113,12 +61,10 @@ describe('what the journey messages carry for their templates', () => {
 
   it('the browse reminder names the product viewed, as the shop’s page view described it', async () => {
     const w = journeysWorld();
-    await w.enable('browse-abandonment');
-    const id = reachable('browse-abandonment');
-    await w.person(id);
+    const id = await w.enableWithCustomer('browse-abandonment');
     const product = { url: 'https://tea.example/p/longjing', sku: 'longjing-250', name: 'Longjing 250 g' };
     for (const n of [1, 2, 3]) {
-      await w.post([{ id: `v${n}`, type: 'page_viewed', customerId: id, properties: product }]);
+      await w.post([ev.viewed(`v${n}`, id, product)]);
       w.clock.set(`2026-11-02T08:${n}0:00.000Z`);
     }
     await w.runUntil('2026-11-10T00:00:00.000Z');
@@ -130,20 +76,11 @@ describe('what the journey messages carry for their templates', () => {
 describe('browse abandonment', () => {
   it('sends reviews after three views and a week away, then a coupon when neither opened nor visited', async () => {
     const w = journeysWorld();
-    await w.enable('browse-abandonment');
-    const id = reachable('browse-abandonment');
-    await w.person(id);
-    const view = (n: number) => ({
-      id: `v${n}`,
-      type: 'page_viewed',
-      customerId: id,
-      properties: { url: '/p/longjing', sku: 'longjing-250' },
-    });
+    const id = await w.enableWithCustomer('browse-abandonment');
+    const view = (n: number) => ev.viewed(`v${n}`, id, { url: '/p/longjing', sku: 'longjing-250' });
     await w.post([view(1)]);
-    w.clock.set('2026-11-02T08:10:00.000Z');
-    await w.post([view(2)]);
-    w.clock.set('2026-11-02T08:20:00.000Z');
-    await w.post([view(3)]);
+    await w.postAt('2026-11-02T08:10:00.000Z', [view(2)]);
+    await w.postAt('2026-11-02T08:20:00.000Z', [view(3)]);
     await w.runUntil('2026-12-01T00:00:00.000Z');
     expect(w.takeLines()).toEqual([
       // A week after the third view with no return.
@@ -157,13 +94,8 @@ describe('browse abandonment', () => {
 describe('honeymoon care', () => {
   it('thanks the first order, brings care content at 10:00 three days on, then a coupon', async () => {
     const w = journeysWorld();
-    await w.enable('honeymoon-care');
-    const id = reachable('honeymoon-care');
-    await w.person(id);
-    await w.post([
-      { id: 'o1', type: 'order_placed', customerId: id, properties: order('SO-1', 79) },
-      { id: 'p1', type: 'order_paid', customerId: id, properties: { orderId: 'SO-1' } },
-    ]);
+    const id = await w.enableWithCustomer('honeymoon-care');
+    await w.post([ev.placed('o1', 'SO-1', { customerId: id }), ev.paid('p1', 'SO-1', id)]);
     await w.runUntil('2026-12-01T00:00:00.000Z');
     expect(w.takeLines()).toEqual([
       '2026-11-02T08:00 honeymoon-thanks SO-1',
@@ -175,19 +107,18 @@ describe('honeymoon care', () => {
 });
 
 describe('after a big sale', () => {
-  it('thanks a big first order, comes back monthly up to five times', async () => {
+  /** A customer the playbook reaches, with a first order of 399 paid as placed at the clock's start. */
+  const bigFirstOrder = async () => {
     const w = journeysWorld();
-    await w.enable('after-big-sale');
-    const id = reachable('after-big-sale');
-    await w.person(id);
+    const id = await w.enableWithCustomer('after-big-sale');
     await w.post([
-      {
-        id: 'o1',
-        type: 'order_placed',
-        customerId: id,
-        properties: paidOrder('SO-1', 399, '2026-11-02T08:00:00.000Z'),
-      },
+      ev.placed('o1', 'SO-1', { customerId: id, total: 399, paidAt: '2026-11-02T08:00:00.000Z' }),
     ]);
+    return { w, id };
+  };
+
+  it('thanks a big first order, comes back monthly up to five times', async () => {
+    const { w } = await bigFirstOrder();
     await w.runUntil('2027-06-01T00:00:00.000Z');
     expect(w.takeLines()).toEqual([
       '2026-11-02T08:00 sale-thanks SO-1 [coupon]',
@@ -200,27 +131,10 @@ describe('after a big sale', () => {
     ]);
   });
   it('stops at a new order', async () => {
-    const w = journeysWorld();
-    await w.enable('after-big-sale');
-    const id = reachable('after-big-sale');
-    await w.person(id);
-    await w.post([
-      {
-        id: 'o1',
-        type: 'order_placed',
-        customerId: id,
-        properties: paidOrder('SO-1', 399, '2026-11-02T08:00:00.000Z'),
-      },
-    ]);
+    const { w, id } = await bigFirstOrder();
     await w.runUntil('2027-01-15T00:00:00.000Z');
-    w.clock.set('2027-01-15T00:00:00.000Z');
-    await w.post([
-      {
-        id: 'o2',
-        type: 'order_placed',
-        customerId: id,
-        properties: paidOrder('SO-2', 50, '2027-01-15T00:00:00.000Z'),
-      },
+    await w.postAt('2027-01-15T00:00:00.000Z', [
+      ev.placed('o2', 'SO-2', { customerId: id, total: 50, paidAt: '2027-01-15T00:00:00.000Z' }),
     ]);
     await w.runUntil('2027-06-01T00:00:00.000Z');
     expect(w.takeLines()).toEqual([

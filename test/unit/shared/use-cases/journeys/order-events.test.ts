@@ -1,31 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { journeysWorld } from './world.js';
-
-const items = [{ sku: 'longjing-250', category: 'green-tea', price: 79, quantity: 1 }];
-const placed = (id: string, orderId: string, customerId = 'c-1') => ({
-  id,
-  type: 'order_placed',
-  customerId,
-  properties: { orderId, total: 79, currency: 'CNY', items },
-});
-const shipped = (id: string, orderId: string, customerId = 'c-1') => ({
-  id,
-  type: 'order_shipped',
-  customerId,
-  properties: { orderId, carrier: 'SF', trackingNumber: `SF-${orderId}` },
-});
-const delivery = (id: string, orderId: string, status: string, customerId = 'c-1') => ({
-  id,
-  type: 'order_delivery_updated',
-  customerId,
-  properties: { orderId, status, ...(status === 'arrived_in_city' ? { city: 'Hangzhou' } : {}) },
-});
-const cancelled = (id: string, orderId: string, customerId = 'c-1') => ({
-  id,
-  type: 'order_cancelled',
-  customerId,
-  properties: { orderId, reason: 'changed mind' },
-});
+import { ev, journeysWorld } from '../../../../support/journeys-world.js';
 
 /**
  * Cancellation and delivery updates in the per-order playbooks, as step tables on fakes: events in
@@ -38,9 +12,8 @@ describe('unpaid order reminder', () => {
   it('stops for the order cancelled, not for the other one', async () => {
     const w = journeysWorld();
     await w.person('c-1');
-    await w.post([placed('o1', 'SO-1'), placed('o2', 'SO-2')]);
-    w.clock.set('2026-11-02T08:10:00.000Z');
-    await w.post([cancelled('x1', 'SO-1')]);
+    await w.post([ev.placed('o1', 'SO-1'), ev.placed('o2', 'SO-2')]);
+    await w.postAt('2026-11-02T08:10:00.000Z', [ev.cancelled('x1', 'SO-1')]);
     await w.runUntil('2026-11-06T00:00:00.000Z');
     expect(w.takeLines()).toEqual([
       '2026-11-02T08:30 unpaid-reminder SO-2',
@@ -53,16 +26,12 @@ describe('order care with delivery updates', () => {
   it('sends a notice per stage the shop reports, then the review request three days after delivered', async () => {
     const w = journeysWorld();
     await w.person('c-1');
-    await w.post([shipped('s1', 'SO-1')]);
-    w.clock.set('2026-11-03T01:00:00.000Z');
-    await w.post([delivery('d1', 'SO-1', 'arrived_in_city')]);
-    w.clock.set('2026-11-03T02:00:00.000Z');
+    await w.post([ev.shipped('s1', 'SO-1')]);
+    await w.postAt('2026-11-03T01:00:00.000Z', [ev.delivery('d1', 'SO-1', 'arrived_in_city')]);
     // The carrier scans the parcel into the city twice: one notice.
-    await w.post([delivery('d2', 'SO-1', 'arrived_in_city')]);
-    w.clock.set('2026-11-04T00:30:00.000Z');
-    await w.post([delivery('d3', 'SO-1', 'out_for_delivery')]);
-    w.clock.set('2026-11-04T05:00:00.000Z');
-    await w.post([delivery('d4', 'SO-1', 'delivered')]);
+    await w.postAt('2026-11-03T02:00:00.000Z', [ev.delivery('d2', 'SO-1', 'arrived_in_city')]);
+    await w.postAt('2026-11-04T00:30:00.000Z', [ev.delivery('d3', 'SO-1', 'out_for_delivery')]);
+    await w.postAt('2026-11-04T05:00:00.000Z', [ev.delivery('d4', 'SO-1', 'delivered')]);
     await w.runUntil('2026-11-20T00:00:00.000Z');
     expect(w.takeLines()).toEqual([
       '2026-11-02T08:00 order-shipped SO-1',
@@ -83,14 +52,12 @@ describe('order care with delivery updates', () => {
     const w = journeysWorld();
     await w.person('c-1');
     await w.person('c-2');
-    await w.post([shipped('s1', 'SO-1'), shipped('s2', 'SO-2', 'c-2')]);
-    w.clock.set('2026-11-03T01:00:00.000Z');
+    await w.post([ev.shipped('s1', 'SO-1'), ev.shipped('s2', 'SO-2', 'c-2')]);
     // SO-1: out for delivery first, then a late "arrived" scan, then no delivered at all.
-    await w.post([delivery('d1', 'SO-1', 'out_for_delivery')]);
-    w.clock.set('2026-11-03T02:00:00.000Z');
-    await w.post([delivery('d2', 'SO-1', 'arrived_in_city')]);
+    await w.postAt('2026-11-03T01:00:00.000Z', [ev.delivery('d1', 'SO-1', 'out_for_delivery')]);
+    await w.postAt('2026-11-03T02:00:00.000Z', [ev.delivery('d2', 'SO-1', 'arrived_in_city')]);
     // SO-2: the shop reports delivered only.
-    await w.post([delivery('d3', 'SO-2', 'delivered', 'c-2')]);
+    await w.post([ev.delivery('d3', 'SO-2', 'delivered', 'c-2')]);
     await w.runUntil('2026-11-20T00:00:00.000Z');
     expect(w.takeLines()).toEqual([
       '2026-11-02T08:00 order-shipped SO-1',
@@ -107,9 +74,11 @@ describe('order care with delivery updates', () => {
   it('ends on a cancellation of that order, and an update of another order moves nothing', async () => {
     const w = journeysWorld();
     await w.person('c-1');
-    await w.post([shipped('s1', 'SO-1'), shipped('s2', 'SO-2')]);
-    w.clock.set('2026-11-03T01:00:00.000Z');
-    await w.post([cancelled('x1', 'SO-1'), delivery('d1', 'SO-1', 'arrived_in_city')]);
+    await w.post([ev.shipped('s1', 'SO-1'), ev.shipped('s2', 'SO-2')]);
+    await w.postAt('2026-11-03T01:00:00.000Z', [
+      ev.cancelled('x1', 'SO-1'),
+      ev.delivery('d1', 'SO-1', 'arrived_in_city'),
+    ]);
     await w.runUntil('2026-11-20T00:00:00.000Z');
     expect(w.takeLines()).toEqual([
       '2026-11-02T08:00 order-shipped SO-1',

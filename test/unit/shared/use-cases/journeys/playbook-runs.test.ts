@@ -1,14 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { journeysWorld, reachable } from './world.js';
-
-const items = [{ sku: 'longjing-250', category: 'green-tea', price: 79, quantity: 1 }];
-const order = (orderId: string, total: number, extra: Record<string, unknown> = {}) => ({
-  orderId,
-  total,
-  currency: 'CNY',
-  items,
-  ...extra,
-});
+import { ev, journeysWorld, reachable } from '../../../../support/journeys-world.js';
 
 /**
  * Playbooks end to end on fakes: events in through the API and the stream, the clock moved on,
@@ -20,10 +11,7 @@ describe('unpaid order reminder (on by default)', () => {
   it('reminds 30 minutes after each unpaid order, calls last before the auto-close, and exits on payment', async () => {
     const w = journeysWorld();
     await w.person('c-1');
-    await w.post([
-      { id: 'o1', type: 'order_placed', customerId: 'c-1', properties: order('SO-1', 79) },
-      { id: 'o2', type: 'order_placed', customerId: 'c-1', properties: order('SO-2', 50) },
-    ]);
+    await w.post([ev.placed('o1', 'SO-1'), ev.placed('o2', 'SO-2', { total: 50 })]);
     await w.runUntil('2026-11-02T08:29:00.000Z');
     expect(w.takeLines()).toEqual([]);
     await w.runUntil('2026-11-02T08:31:00.000Z');
@@ -31,8 +19,7 @@ describe('unpaid order reminder (on by default)', () => {
       '2026-11-02T08:30 unpaid-reminder SO-1',
       '2026-11-02T08:30 unpaid-reminder SO-2',
     ]);
-    w.clock.set('2026-11-02T09:00:00.000Z');
-    await w.post([{ id: 'p1', type: 'order_paid', customerId: 'c-1', properties: { orderId: 'SO-1' } }]);
+    await w.postAt('2026-11-02T09:00:00.000Z', [ev.paid('p1', 'SO-1')]);
     await w.runUntil('2026-11-06T00:00:00.000Z');
     // Paying made her a member: a first tier, no notice. The last call is transactional: quiet hours
     // and caps do not hold it back.
@@ -55,14 +42,7 @@ describe('unpaid order reminder (on by default)', () => {
   it('starts nothing for an order reported already paid', async () => {
     const w = journeysWorld();
     await w.person('c-1');
-    await w.post([
-      {
-        id: 'o1',
-        type: 'order_placed',
-        customerId: 'c-1',
-        properties: order('SO-1', 79, { paidAt: '2026-11-02T08:00:00.000Z' }),
-      },
-    ]);
+    await w.post([ev.placed('o1', 'SO-1', { paidAt: '2026-11-02T08:00:00.000Z' })]);
     await w.runUntil('2026-11-06T00:00:00.000Z');
     // Nothing at all: no reminder for a paid order, and a first tier is no news.
     expect(w.takeLines()).toEqual([]);
@@ -78,13 +58,9 @@ describe('welcome series', () => {
     const b = reachable('welcome-series', 'b');
     await w.person(a);
     await w.person(b);
-    await w.post([
-      { id: 's1', type: 'signed_up', customerId: a },
-      { id: 's2', type: 'signed_up', customerId: b },
-    ]);
+    await w.post([ev.signedUp('s1', a), ev.signedUp('s2', b)]);
     expect(w.takeLines()).toEqual(['2026-11-02T08:00 welcome-account', '2026-11-02T08:00 welcome-account']);
-    w.clock.set('2026-11-02T10:00:00.000Z');
-    await w.post([{ id: 'b-o1', type: 'order_placed', customerId: b, properties: order('SO-9', 20) }]);
+    await w.postAt('2026-11-02T10:00:00.000Z', [ev.placed('b-o1', 'SO-9', { customerId: b, total: 20 })]);
     await w.runUntil('2026-11-08T00:00:00.000Z');
     const lines = w.takeLines();
     expect(lines).toEqual([

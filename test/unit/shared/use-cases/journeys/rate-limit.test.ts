@@ -12,8 +12,8 @@ import {
   simulateJourney,
 } from '../../../../../shared/use-cases/journeys/simulate-journey.js';
 import { FakeJourneyStore } from '../../../../support/fakes/journeys.js';
+import { journeysWorld } from '../../../../support/journeys-world.js';
 import { teaShop } from '../../../../support/shop-events.js';
-import { journeysWorld } from './world.js';
 
 /** A journey's messages per second, kept by the runtime as a budget per clock minute. */
 

@@ -9,20 +9,15 @@ import {
   setJourneyEnabled,
 } from '../../../../../shared/use-cases/journeys/journey-definitions.js';
 import { runDueSteps } from '../../../../../shared/use-cases/journeys/run-due-steps.js';
-import { journeysWorld, reachable } from './world.js';
-
-const items = [{ sku: 'longjing-250', category: 'green-tea', price: 79, quantity: 1 }];
+import { ev, journeysWorld } from '../../../../support/journeys-world.js';
 
 describe('cart abandonment (marketing: enabled by the shop)', () => {
   it('reminds after an hour of quiet, then as caps allow, dropping what expires first, the discount with its code', async () => {
     const w = journeysWorld();
-    await w.enable('cart-abandonment');
-    const id = reachable('cart-abandonment');
-    await w.person(id);
-    await w.post([{ id: 'k1', type: 'cart_updated', customerId: id, properties: { items } }]);
+    const id = await w.enableWithCustomer('cart-abandonment');
+    await w.post([ev.cart('k1', id)]);
     // A change to the cart 20 minutes later starts the hour again.
-    w.clock.set('2026-11-02T08:20:00.000Z');
-    await w.post([{ id: 'k2', type: 'cart_updated', customerId: id, properties: { items } }]);
+    await w.postAt('2026-11-02T08:20:00.000Z', [ev.cart('k2', id)]);
     await w.runUntil('2026-11-12T00:00:00.000Z');
     expect(w.takeLines()).toEqual([
       '2026-11-02T09:20 cart-reminder',
@@ -42,25 +37,11 @@ describe('cart abandonment (marketing: enabled by the shop)', () => {
 
   it('stops at the order', async () => {
     const w = journeysWorld();
-    await w.enable('cart-abandonment');
-    const id = reachable('cart-abandonment');
-    await w.person(id);
-    await w.post([{ id: 'k1', type: 'cart_updated', customerId: id, properties: { items } }]);
+    const id = await w.enableWithCustomer('cart-abandonment');
+    await w.post([ev.cart('k1', id)]);
     await w.runUntil('2026-11-02T12:00:00.000Z');
-    w.clock.set('2026-11-02T12:00:00.000Z');
-    await w.post([
-      {
-        id: 'o1',
-        type: 'order_placed',
-        customerId: id,
-        properties: {
-          orderId: 'SO-1',
-          total: 79,
-          currency: 'CNY',
-          items,
-          paidAt: '2026-11-02T12:00:00.000Z',
-        },
-      },
+    await w.postAt('2026-11-02T12:00:00.000Z', [
+      ev.placed('o1', 'SO-1', { customerId: id, paidAt: '2026-11-02T12:00:00.000Z' }),
     ]);
     await w.runUntil('2026-11-12T00:00:00.000Z');
     expect(w.takeLines()).toEqual(['2026-11-02T09:00 cart-reminder']);
@@ -74,11 +55,8 @@ describe('cart abandonment (marketing: enabled by the shop)', () => {
 
   it('waits out quiet hours: a cart left at 22:00 shop time is remembered at 09:00', async () => {
     const w = journeysWorld();
-    await w.enable('cart-abandonment');
-    const id = reachable('cart-abandonment');
-    await w.person(id);
-    w.clock.set('2026-11-02T14:00:00.000Z');
-    await w.post([{ id: 'k1', type: 'cart_updated', customerId: id, properties: { items } }]);
+    const id = await w.enableWithCustomer('cart-abandonment');
+    await w.postAt('2026-11-02T14:00:00.000Z', [ev.cart('k1', id)]);
     await w.runUntil('2026-11-03T02:00:00.000Z');
     expect(w.takeLines()).toEqual(['2026-11-03T01:00 cart-reminder']);
   });
@@ -87,11 +65,9 @@ describe('cart abandonment (marketing: enabled by the shop)', () => {
 describe('birthday', () => {
   it('greets on the day at 09:00 shop time with a coupon, once a year', async () => {
     const w = journeysWorld();
-    await w.enable('birthday');
-    const id = reachable('birthday');
-    await w.person(id, { birthday: '1990-11-05' });
+    const id = await w.enableWithCustomer('birthday', { birthday: '1990-11-05' });
     // Any event is news of the birthday to journeys: the date goes into the index.
-    await w.post([{ id: 'v1', type: 'page_viewed', customerId: id, properties: { url: '/' } }]);
+    await w.post([ev.viewed('v1', id)]);
     await w.runUntil('2027-11-06T00:00:00.000Z');
     expect(w.takeLines()).toEqual([
       '2026-11-05T01:00 birthday 2026-11-05 [coupon]',
@@ -103,9 +79,7 @@ describe('birthday', () => {
 describe('dormant win-back', () => {
   it('starts on entering the segment, escalates within the dormant cap, and stops at an order', async () => {
     const w = journeysWorld();
-    await w.enable('dormant-win-back');
-    const id = reachable('dormant-win-back');
-    await w.person(id);
+    const id = await w.enableWithCustomer('dormant-win-back');
     await w.feed(id, segmentEvent('lifecycle:dormant', 'entered', id, w.clock.now()));
     await w.runUntil('2026-12-20T00:00:00.000Z');
     expect(w.takeLines()).toEqual([
@@ -145,7 +119,7 @@ describe('the runtime', () => {
     while (!reached(`m-${n}`)) n += 1;
     const id = `m-${n}`;
     await w.person(id);
-    await w.post([{ id: 'v1', type: 'page_viewed', customerId: id, properties: { url: '/' } }]);
+    await w.post([ev.viewed('v1', id)]);
     expect(w.takeLines()).toEqual([
       '2026-11-02T08:00 new-arrivals (withheld: merged)',
       '2026-11-02T08:00 tea-tips +1 merged',
@@ -159,10 +133,8 @@ describe('the runtime', () => {
 
   it('records a message for a customer without consent as withheld, never drops it silently', async () => {
     const w = journeysWorld();
-    await w.enable('welcome-series');
-    const id = reachable('welcome-series');
-    await w.person(id, { consent: { email: { marketing: false } } });
-    await w.post([{ id: 's1', type: 'signed_up', customerId: id }]);
+    const id = await w.enableWithCustomer('welcome-series', { consent: { email: { marketing: false } } });
+    await w.post([ev.signedUp('s1', id)]);
     await w.runUntil('2026-11-04T00:00:00.000Z');
     expect(w.takeLines()).toEqual([
       '2026-11-02T08:00 welcome-account',
@@ -173,15 +145,7 @@ describe('the runtime', () => {
   it('applies a replayed stream batch once: no second request, no second write', async () => {
     const w = journeysWorld();
     await w.person('c-1');
-    await w.ingest([
-      {
-        id: 'o1',
-        type: 'order_placed',
-        occurredAt: w.clock.iso(),
-        customerId: 'c-1',
-        properties: { orderId: 'SO-1', total: 79, currency: 'CNY', items },
-      },
-    ]);
+    await w.ingest([{ ...ev.placed('o1', 'SO-1'), occurredAt: w.clock.iso() }]);
     const batch = w.table.takeStream();
     expect(await applyNewEvents(w.customerDeps, batch)).toEqual(new Set());
     expect(await feedStoredEvents(w.deps, batch, new Set())).toEqual(new Set());
@@ -198,14 +162,7 @@ describe('the runtime', () => {
   const reminderDue = async () => {
     const w = journeysWorld();
     await w.person('c-1');
-    await w.post([
-      {
-        id: 'o1',
-        type: 'order_placed',
-        customerId: 'c-1',
-        properties: { orderId: 'SO-1', total: 79, currency: 'CNY', items },
-      },
-    ]);
+    await w.post([ev.placed('o1', 'SO-1')]);
     w.clock.set('2026-11-02T08:30:00.000Z');
     return w;
   };
@@ -257,14 +214,7 @@ describe('the runtime', () => {
       raced = true;
       w.instances.touch('tea', 'c-1', record.instance.instanceId);
     };
-    await w.post([
-      {
-        id: 'o1',
-        type: 'order_placed',
-        customerId: 'c-1',
-        properties: { orderId: 'SO-1', total: 79, currency: 'CNY', items },
-      },
-    ]);
+    await w.post([ev.placed('o1', 'SO-1')]);
     await w.runUntil('2026-11-02T09:00:00.000Z');
     expect(raced).toBe(true);
     expect(w.takeLines()).toEqual(['2026-11-02T08:30 unpaid-reminder SO-1']);
@@ -293,7 +243,7 @@ describe('holdouts', () => {
     while (!heldOut(`h-${n}`)) n += 1;
     const id = `h-${n}`;
     await w.person(id);
-    await w.post([{ id: 's1', type: 'signed_up', customerId: id }]);
+    await w.post([ev.signedUp('s1', id)]);
     await w.runUntil('2026-11-04T00:00:00.000Z');
     const lines = w.takeLines();
     expect(lines.slice(0, 2)).toEqual([

@@ -14,8 +14,8 @@ import { FakeRefreshQueue, FakeRefreshRunStore } from '../../../../support/fakes
 import { FakeSegmentDefinitionStore } from '../../../../support/fakes/segment-definitions.js';
 import { FakeSegmentStore } from '../../../../support/fakes/segments.js';
 import { FakeShopStore } from '../../../../support/fakes/shops.js';
+import { journeysWorld, reachable } from '../../../../support/journeys-world.js';
 import { paidOrder } from '../../../../support/shop-events.js';
-import { journeysWorld, reachable } from './world.js';
 
 /**
  * The nightly refresh telling journeys who entered and left segments: dormant win-back starts when

@@ -1,20 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { parseContactPolicySettings } from '../../../../../shared/domain/journeys/contact-policy.js';
 import { defaultCouponRules } from '../../../../../shared/domain/journeys/coupons.js';
-import { journeysWorld, reachable } from './world.js';
+import { ev, journeysWorld } from '../../../../support/journeys-world.js';
 
 /** The shop's own contact policy and coupon rules, as journeys apply them (Asia/Shanghai, UTC+8). */
-
-const items = [{ sku: 'longjing-250', category: 'green-tea', price: 79, quantity: 1 }];
 
 async function cartLeft(at: string, setUp: (w: ReturnType<typeof journeysWorld>) => void) {
   const w = journeysWorld();
   setUp(w);
-  await w.enable('cart-abandonment');
-  const id = reachable('cart-abandonment');
-  await w.person(id);
-  w.clock.set(at);
-  await w.post([{ id: 'k1', type: 'cart_updated', customerId: id, properties: { items } }]);
+  const id = await w.enableWithCustomer('cart-abandonment');
+  await w.postAt(at, [ev.cart('k1', id)]);
   return w;
 }
 

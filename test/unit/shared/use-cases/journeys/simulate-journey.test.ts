@@ -7,12 +7,11 @@ import {
   simulateJourney,
 } from '../../../../../shared/use-cases/journeys/simulate-journey.js';
 import { FakeJourneyStore } from '../../../../support/fakes/journeys.js';
+import { ev, reachable } from '../../../../support/journeys-world.js';
 import { teaShop } from '../../../../support/shop-events.js';
-import { reachable } from './world.js';
 
 /** Journeys played on a simulated clock over stores in memory (the tea shop: Asia/Shanghai, UTC+8). */
 
-const items = [{ sku: 'longjing-250', category: 'green-tea', price: 79, quantity: 1 }];
 const from = '2026-11-02T08:00:00.000Z';
 const shop = teaShop();
 
@@ -40,15 +39,9 @@ describe('a journey’s dry run', () => {
     days: 10,
     customers: [person(browsing), person(buying)],
     events: [
-      { id: 'k1', type: 'cart_updated', customerId: browsing, properties: { items } },
-      { id: 'k2', type: 'cart_updated', customerId: buying, properties: { items } },
-      {
-        id: 'o1',
-        type: 'order_placed',
-        customerId: buying,
-        occurredAt: '2026-11-02T12:00:00.000Z',
-        properties: { orderId: 'SO-1', total: 79, currency: 'CNY', items },
-      },
+      ev.cart('k1', browsing),
+      ev.cart('k2', buying),
+      { ...ev.placed('o1', 'SO-1', { customerId: buying }), occurredAt: '2026-11-02T12:00:00.000Z' },
     ],
   };
 

@@ -14,6 +14,13 @@ const ann = { customerId: 'ann' };
 const orderAt = '2026-11-10T12:00:00.000Z';
 const ago = (minutes: number) => new Date(Date.parse(orderAt) - minutes * 60_000).toISOString();
 const day = 24 * 60;
+/** A send to Ann, requested at `requestedAt`, with one touch: `status` at `at`. */
+const touchedSend = (
+  sendId: string,
+  requestedAt: string,
+  status: 'delivered' | 'opened' | 'clicked',
+  at: string,
+) => sendRecord({ sendId, customerId: 'ann', requestedAt, touches: [{ status, at }] });
 
 function world(settings: ShopSettings = teaShop(), sending = new FakeShopSending()) {
   const customers = customersWorld(settings);
@@ -45,12 +52,7 @@ describe('attributeOrders', () => {
   it('credits the latest touch in its window with the revenue in the unit it came in, and marks the other sends in the window', async () => {
     const w = world();
     w.records.put(
-      sendRecord({
-        sendId: 'older-click',
-        customerId: 'ann',
-        requestedAt: ago(4 * day),
-        touches: [{ status: 'clicked', at: ago(3 * day) }],
-      }),
+      touchedSend('older-click', ago(4 * day), 'clicked', ago(3 * day)),
       sendRecord({
         sendId: 'newer-open',
         customerId: 'ann',
@@ -109,12 +111,7 @@ describe('attributeOrders', () => {
         requestedAt: ago(20 * day),
         couponCode: 'TEA-7Q2X',
       }),
-      sendRecord({
-        sendId: 'click',
-        customerId: 'ann',
-        requestedAt: ago(day),
-        touches: [{ status: 'clicked', at: ago(60) }],
-      }),
+      touchedSend('click', ago(day), 'clicked', ago(60)),
     );
     await w.batch([placed(ann, 'o1', 99, orderAt, { coupon: 'tea-7q2x', paidAt: orderAt })]);
     expect(await w.conversion('coupon')).toMatchObject({ by: 'coupon', revenue: 99 });
@@ -123,14 +120,7 @@ describe('attributeOrders', () => {
 
   it('counts a delivery for one day and an open for five, to the millisecond', async () => {
     const w = world();
-    w.records.put(
-      sendRecord({
-        sendId: 'delivered-1d',
-        customerId: 'ann',
-        requestedAt: ago(day + 5),
-        touches: [{ status: 'delivered', at: ago(day) }],
-      }),
-    );
+    w.records.put(touchedSend('delivered-1d', ago(day + 5), 'delivered', ago(day)));
     await w.batch([placed(ann, 'o1', 50, orderAt, { paidAt: orderAt })]);
     expect((await w.conversion('delivered-1d'))?.by).toBe('delivered');
 
@@ -144,12 +134,7 @@ describe('attributeOrders', () => {
           { status: 'delivered', at: new Date(Date.parse(orderAt) - day * 60_000 - 1).toISOString() },
         ],
       }),
-      sendRecord({
-        sendId: 'opened-5d',
-        customerId: 'ann',
-        requestedAt: ago(6 * day),
-        touches: [{ status: 'opened', at: ago(5 * day) }],
-      }),
+      touchedSend('opened-5d', ago(6 * day), 'opened', ago(5 * day)),
     );
     await late.batch([placed(ann, 'o1', 50, orderAt, { paidAt: orderAt })]);
     // The delivery is a millisecond too old to credit; the open five days back still counts.
@@ -179,14 +164,7 @@ describe('attributeOrders', () => {
 
   it('waits for the payment, whichever event comes last, and records once however often the stream replays', async () => {
     const w = world();
-    w.records.put(
-      sendRecord({
-        sendId: 's1',
-        customerId: 'ann',
-        requestedAt: ago(day),
-        touches: [{ status: 'clicked', at: ago(30) }],
-      }),
-    );
+    w.records.put(touchedSend('s1', ago(day), 'clicked', ago(30)));
     await w.batch([placed(ann, 'o1', 60, orderAt)]);
     expect(await w.conversion('s1')).toBeUndefined();
 
@@ -208,28 +186,14 @@ describe('attributeOrders', () => {
     await w.customers.apply([
       { ...placed({ customerId: 'ann' }, 'o0', 10, ago(30 * day)), phone: '+8613800138000' },
     ]);
-    w.records.put(
-      sendRecord({
-        sendId: 's1',
-        customerId: 'ann',
-        requestedAt: ago(day),
-        touches: [{ status: 'opened', at: ago(60) }],
-      }),
-    );
+    w.records.put(touchedSend('s1', ago(day), 'opened', ago(60)));
     await w.batch([placed({ phone: '+8613800138000' }, 'o1', 42, orderAt, { paidAt: orderAt })]);
     expect(await w.conversion('s1')).toMatchObject({ by: 'opened', orderId: 'o1', revenue: 42 });
   });
 
   it('follows the window set in the shop’s sending settings (PUT /v1/settings/sending)', async () => {
     const opened = (w: ReturnType<typeof world>) =>
-      w.records.put(
-        sendRecord({
-          sendId: 's1',
-          customerId: 'ann',
-          requestedAt: ago(8 * day),
-          touches: [{ status: 'opened', at: ago(7 * day) }],
-        }),
-      );
+      w.records.put(touchedSend('s1', ago(8 * day), 'opened', ago(7 * day)));
     const order = placed(ann, 'o1', 42, orderAt, { paidAt: orderAt });
     const byDefault = world();
     opened(byDefault);
@@ -259,13 +223,7 @@ describe('attributeOrders', () => {
       properties: { orderId, refundId, amount },
     });
     /** A send clicked half an hour before the order: it gets the credit. */
-    const clickedSend = () =>
-      sendRecord({
-        sendId: 'clicked',
-        customerId: 'ann',
-        requestedAt: ago(day),
-        touches: [{ status: 'clicked', at: ago(30) }],
-      });
+    const clickedSend = () => touchedSend('clicked', ago(day), 'clicked', ago(30));
     /** A clicked send (credited) and a delivered-only send (in the window) before a paid order of 80. */
     async function converted() {
       const w = world();
@@ -412,14 +370,7 @@ describe('attributeOrders', () => {
 
   it('hands back the events of an order it could not record, and records it on the retry', async () => {
     const w = world();
-    w.records.put(
-      sendRecord({
-        sendId: 's1',
-        customerId: 'ann',
-        requestedAt: ago(day),
-        touches: [{ status: 'clicked', at: ago(60) }],
-      }),
-    );
+    w.records.put(touchedSend('s1', ago(day), 'clicked', ago(60)));
     w.records.faults.failNext('recordConversion');
     const event = placed(ann, 'o1', 60, orderAt, { paidAt: orderAt });
     const failed = await w.batch([event]);
