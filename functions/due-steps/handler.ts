@@ -11,6 +11,7 @@ import { DynamoShopStore } from '../../shared/adapters/dynamodb/shop-store.js';
 import { now } from '../../shared/clock.js';
 import { loadConfig } from '../../shared/config.js';
 import { observability } from '../../shared/observability.js';
+import type { DuePointer } from '../../shared/ports/journeys/due-index.js';
 import { runDueSteps } from '../../shared/use-cases/journeys/run-due-steps.js';
 
 const { logger, tracer } = observability('due-steps');
@@ -28,6 +29,13 @@ const deps = {
   }),
   onShardFailure: (shard: number, error: unknown) =>
     logger.error('Due shard failed; its cursor stays for the next tick', { shard, error: error as Error }),
+  // Retried with growing pauses; given up after a day, an error to look at (the customer's steps wait).
+  onCustomerFailure: (pointers: DuePointer[], error: unknown, retryAt: string | null) => {
+    const first = pointers[0];
+    const facts = { shopId: first?.shopId, customerId: first?.customerId, retryAt, error: error as Error };
+    if (retryAt) logger.warn('Journey steps of a customer failed; tried again later', facts);
+    else logger.error('Journey steps of a customer given up after repeated failures', facts);
+  },
 };
 
 /** EventBridge's `time` is the minute the tick stands for; a manual fire without one means now. */

@@ -6,12 +6,13 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { chunk } from '../../domain/collections.js';
-import type {
-  CursorMove,
-  DueIndex,
-  DuePointer,
-  DueRef,
-  ShardCursor,
+import {
+  type CursorMove,
+  type DueIndex,
+  type DuePointer,
+  type DueRef,
+  placedAt,
+  type ShardCursor,
 } from '../../ports/journeys/due-index.js';
 import { conditionally, isConditionFailure } from './batch.js';
 import { dueMinuteOf, dueShards, keys, minuteAfter, shardOf } from './keys.js';
@@ -49,18 +50,19 @@ export class DynamoDueIndex implements DueIndex {
   }
 
   private pointerKey(p: DuePointer) {
-    // The instant is in the sort key: one wake per instance and instant, a re-write is the same item.
+    // The instant is in the sort key: one wake per instance and instant, a re-write is the same item;
+    // a retry sits at its own instant, beside the pointer it retries.
     return keys.duePointer(
       this.shardOf(p.shopId, p.customerId),
-      p.at,
+      placedAt(p),
       p.shopId,
       p.customerId,
-      `${refKey(p.ref)}#${p.at}`,
+      `${refKey(p.ref)}#${p.at}${p.retry ? `#retry${p.retry.attempt}` : ''}`,
     );
   }
 
   async add(pointers: DuePointer[]): Promise<void> {
-    const expiresAt = (p: DuePointer) => Math.floor(Date.parse(p.at) / 1000) + pointerTtlSeconds;
+    const expiresAt = (p: DuePointer) => Math.floor(Date.parse(placedAt(p)) / 1000) + pointerTtlSeconds;
     for (const part of chunk(pointers, 25))
       await this.write(
         part.map((p) => ({ PutRequest: { Item: { ...this.pointerKey(p), p, expiresAt: expiresAt(p) } } })),
@@ -69,7 +71,7 @@ export class DynamoDueIndex implements DueIndex {
     const earliest = new Map<number, string>();
     for (const p of pointers) {
       const shard = this.shardOf(p.shopId, p.customerId);
-      const minute = dueMinuteOf(p.at);
+      const minute = dueMinuteOf(placedAt(p));
       if (!earliest.has(shard) || (earliest.get(shard) as string) > minute) earliest.set(shard, minute);
     }
     await Promise.all([...earliest].map(([shard, minute]) => this.lower(shard, minute)));

@@ -13,10 +13,15 @@ export type DueRef =
 export interface DuePointer {
   shopId: string;
   customerId: string;
-  /** The exact instant (ISO); the pointer sits in its minute. */
+  /** The exact instant (ISO) the thing fell due; the pointer sits in its minute, unless retried. */
   at: string;
   ref: DueRef;
+  /** A pointer run again after its customer's run failed: the attempt, and the instant it sits at. */
+  retry?: { attempt: number; at: string };
 }
+
+/** The instant a pointer is placed at: when it fell due, or when it is tried again. */
+export const placedAt = (p: DuePointer): string => p.retry?.at ?? p.at;
 
 export interface ShardCursor {
   shard: number;

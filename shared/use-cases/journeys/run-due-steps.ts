@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { dueMinuteOf, minuteAfter } from '../../adapters/dynamodb/keys.js';
+import { dueMinuteOf, minuteAfter, minuteStart } from '../../adapters/dynamodb/keys.js';
 import { NotFoundError } from '../../domain/errors.js';
 import type { ShopSettings } from '../../domain/shops/shop.js';
 import type { DueIndex, DuePointer, ShardCursor } from '../../ports/journeys/due-index.js';
@@ -16,6 +16,8 @@ export interface TickDeps extends RuntimeDeps {
   due: DueIndex;
   shopSettings: (shopId: string) => Promise<ShopSettings>;
   onShardFailure?: (shard: number, error: unknown) => void;
+  /** A customer's run failed; its pointers are tried again at `retryAt`, or, with null, given up. */
+  onCustomerFailure?: (pointers: DuePointer[], error: unknown, retryAt: string | null) => void;
 }
 
 export interface TickResult {
@@ -33,6 +35,13 @@ const maxCatchUpMinutes = 7 * 1440;
 /** How far ahead a shard looks for its next pointer; beyond, it looks again when this much has passed. */
 const lookAheadDays = 35;
 const customersInParallel = 8;
+/**
+ * How often a customer whose run fails is tried again before it is given up (logged): after 1, 2,
+ * 4, … minutes, then hourly, about a day in all. A failing customer never holds its shard back:
+ * the others' steps run on time and the cursor moves on.
+ */
+export const maxStepAttempts = 30;
+const retryMinutes = (attempt: number) => Math.min(60, 2 ** (attempt - 1));
 
 /** Runs the minute `scheduledAt` stands for (EventBridge's `time`): everything due at or before it. */
 export async function runDueSteps(deps: TickDeps, scheduledAt: Date): Promise<TickResult> {
@@ -99,7 +108,7 @@ async function runShard(
     // Moved on meanwhile, or another run claimed it since (a run that dies leaves its claim due).
     if (cursor.nextAt === null || cursor.nextAt > through) return { queued: 0, nextAt: cursor.nextAt };
   }
-  const queued = await runPointers(deps, await deps.due.dueIn(claimed.shard, after, until));
+  const queued = await runPointers(deps, await deps.due.dueIn(claimed.shard, after, until), through);
   const found = await deps.due.firstAfter(claimed.shard, until, lookAheadDays);
   const ahead = found ?? minuteAfter(until, lookAheadDays * 1440);
   // Nothing sits before the next pointer: the minutes up to it are done too, so a shard that wakes
@@ -125,15 +134,19 @@ async function runShard(
   return { queued, nextAt: minuteAfter(until) };
 }
 
-/** Runs each customer's pointers; every customer is tried, and a failure fails the run (the cursor stays). */
-async function runPointers(deps: TickDeps, pointers: DuePointer[]): Promise<number> {
+/**
+ * Runs each customer's pointers; every customer is tried. A customer whose run fails gets its
+ * pointers again at a later minute (a retry, in the same shard), so the run still succeeds and the
+ * cursor moves on; only when that write fails does the run fail (the cursor stays).
+ */
+async function runPointers(deps: TickDeps, pointers: DuePointer[], through: string): Promise<number> {
   const byCustomer = new Map<string, DuePointer[]>();
   for (const p of pointers) {
     const key = JSON.stringify([p.shopId, p.customerId]);
     byCustomer.set(key, [...(byCustomer.get(key) ?? []), p]);
   }
   let queued = 0;
-  const failures: unknown[] = [];
+  const retries: DuePointer[] = [];
   const groups = [...byCustomer.values()];
   const worker = async () => {
     for (let group = groups.shift(); group; group = groups.shift()) {
@@ -148,11 +161,19 @@ async function runPointers(deps: TickDeps, pointers: DuePointer[]): Promise<numb
         const inputs = group.map((pointer) => ({ kind: 'pointer' as const, pointer }));
         queued += (await runCustomer(deps, shop, first.customerId, inputs)).length;
       } catch (error) {
-        failures.push(error);
+        const attempt = Math.max(...group.map((p) => p.retry?.attempt ?? 0)) + 1;
+        if (attempt > maxStepAttempts) {
+          deps.onCustomerFailure?.(group, error, null);
+          continue;
+        }
+        // From the tick's own minute, so a run that catches up does not put its retries in the past.
+        const at = minuteStart(minuteAfter(through, retryMinutes(attempt))).toISOString();
+        retries.push(...group.map((p) => ({ ...p, retry: { attempt, at } })));
+        deps.onCustomerFailure?.(group, error, at);
       }
     }
   };
   await Promise.all(Array.from({ length: Math.min(customersInParallel, groups.length) }, worker));
-  if (failures.length > 0) throw failures[0];
+  if (retries.length > 0) await deps.due.add(retries);
   return queued;
 }

@@ -2,11 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { dueMinuteOf, minuteAfter, shardOf } from '../../../shared/adapters/dynamodb/keys.js';
 import type { JourneyDefinition } from '../../../shared/domain/journeys/definition.js';
 import type { SendRequest } from '../../../shared/domain/sending/send-request.js';
-import type {
-  CursorMove,
-  DueIndex,
-  DuePointer,
-  ShardCursor,
+import {
+  type CursorMove,
+  type DueIndex,
+  type DuePointer,
+  placedAt,
+  type ShardCursor,
 } from '../../../shared/ports/journeys/due-index.js';
 import type { InstanceRecord, JourneyInstanceStore } from '../../../shared/ports/journeys/instance-store.js';
 import type { JourneyHead, JourneyStore } from '../../../shared/ports/journeys/journey-store.js';
@@ -119,7 +120,8 @@ export class FakeDueIndex implements DueIndex {
 
   private key(p: DuePointer): string {
     const ref = p.ref.kind === 'wake' ? p.ref.instanceId : p.ref.kind === 'date' ? p.ref.journeyId : '';
-    return `${this.shardOf(p.shopId, p.customerId)}|${dueMinuteOf(p.at)}|${p.shopId}|${p.customerId}|${p.ref.kind}:${ref}|${p.at}`;
+    const retry = p.retry ? `|retry${p.retry.attempt}` : '';
+    return `${this.shardOf(p.shopId, p.customerId)}|${dueMinuteOf(placedAt(p))}|${p.shopId}|${p.customerId}|${p.ref.kind}:${ref}|${p.at}${retry}`;
   }
 
   private cursor(shard: number): ShardCursor {
@@ -130,7 +132,7 @@ export class FakeDueIndex implements DueIndex {
     this.faults.check('add');
     for (const p of pointers) {
       this.pointers.set(this.key(p), copy(p));
-      await this.lower(this.shardOf(p.shopId, p.customerId), dueMinuteOf(p.at));
+      await this.lower(this.shardOf(p.shopId, p.customerId), dueMinuteOf(placedAt(p)));
     }
   }
 

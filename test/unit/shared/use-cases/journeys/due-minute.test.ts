@@ -328,3 +328,23 @@ describe('the due index in DynamoDB', () => {
     );
   });
 });
+
+describe('a retry in the due index in DynamoDB', () => {
+  const ddb = mockClient(DynamoDBDocumentClient);
+  afterAll(() => ddb.restore());
+
+  it('sits at its own minute, beside the pointer it retries, which keeps the instant it fell due', async () => {
+    pointerTable(ddb);
+    const index = new DynamoDueIndex(
+      DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'local' })),
+      'table',
+    );
+    const p = pointer(Date.parse('2026-11-02T08:29:30.000Z'));
+    const retry = { ...p, retry: { attempt: 3, at: '2026-11-02T08:37:00.000Z' } };
+    await index.add([p, retry]);
+    const shard = index.shardOf(p.shopId, p.customerId);
+    expect(await index.dueIn(shard, '2026-11-02T08:29', '2026-11-02T08:30')).toEqual([p]);
+    expect(await index.dueIn(shard, '2026-11-02T08:30', '2026-11-02T08:36')).toEqual([]);
+    expect(await index.dueIn(shard, '2026-11-02T08:36', '2026-11-02T08:37')).toEqual([retry]);
+  });
+});
