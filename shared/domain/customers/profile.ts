@@ -500,13 +500,16 @@ function median(values: number[]): number | null {
   return Math.round(value * 10) / 10;
 }
 
-/** Derives the stats from the facts. Pure and total: the same facts always give the same stats. */
 /** The tier the shop's ladder gives this activity now (a customer's stored tier may predate the ladder). */
-export function tierOf(activity: Activity, settings: Pick<ShopSettings, 'tiers' | 'timeZone'>): string | null {
+export function tierOf(
+  activity: Activity,
+  settings: Pick<ShopSettings, 'tiers' | 'timeZone'>,
+): string | null {
   const stats = summarize(activity, settings.timeZone);
   return tierFor(stats.totalSpend, stats.paidOrderCount, settings.tiers);
 }
 
+/** Derives the stats from the facts. Pure and total: the same facts always give the same stats. */
 export function summarize(activity: Activity, timeZone: string): ProfileStats {
   const h = activity.history;
   const paid: Contribution[] = [];
