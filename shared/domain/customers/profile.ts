@@ -500,8 +500,8 @@ function median(values: number[]): number | null {
   return Math.round(value * 10) / 10;
 }
 
-/** The tier the shop's ladder gives this activity now (a customer's stored tier may predate the ladder). */
-export function tierOf(
+/** The tier the shop's ladder gives this activity. */
+function tierOf(
   activity: Activity,
   settings: Pick<ShopSettings, 'tiers' | 'timeZone'>,
 ): string | null {

@@ -1,5 +1,5 @@
 import { mapConcurrently } from '../../domain/collections.js';
-import { type Profile, tierOf } from '../../domain/customers/profile.js';
+import type { Profile } from '../../domain/customers/profile.js';
 import { discoveryDefinitions } from '../../domain/segments/discovery.js';
 import {
   cutsOf,
@@ -28,7 +28,7 @@ import {
   type PlainSketch,
 } from '../../domain/segments/refresh-codec.js';
 import { isNightlyRefreshDue, minuteKey } from '../../domain/shops/schedule.js';
-import { type ShopSettings, segmentSettingsOf } from '../../domain/shops/shop.js';
+import { type ShopSettings, segmentSettingsOf, tierFor } from '../../domain/shops/shop.js';
 import type { SegmentDefinitionStore } from '../../ports/segments/definition-store.js';
 import type { RefreshResultStore } from '../../ports/segments/refresh-result-store.js';
 import type {
@@ -260,7 +260,10 @@ async function applyTask(deps: RefreshDeps, shop: ShopSettings, run: RefreshRun,
     (c) => deps.segments.setMemberships(shop.shopId, c.customerId, c.version, c.change),
   );
   // A ladder replaced since a customer's last change: their tier moves now, not at their next event.
-  const stale = candidates.filter(({ profile }) => profile.tier !== tierOf(profile.activity, shop));
+  const stale = candidates.filter(
+    ({ profile }, i) =>
+      profile.tier !== tierFor(inputs[i]?.totalSpend ?? 0, inputs[i]?.paidOrderCount ?? 0, shop.tiers),
+  );
   if (deps.customers)
     await retierCustomers(
       deps.customers,
