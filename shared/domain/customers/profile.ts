@@ -501,10 +501,7 @@ function median(values: number[]): number | null {
 }
 
 /** The tier the shop's ladder gives this activity. */
-function tierOf(
-  activity: Activity,
-  settings: Pick<ShopSettings, 'tiers' | 'timeZone'>,
-): string | null {
+function tierOf(activity: Activity, settings: Pick<ShopSettings, 'tiers' | 'timeZone'>): string | null {
   const stats = summarize(activity, settings.timeZone);
   return tierFor(stats.totalSpend, stats.paidOrderCount, settings.tiers);
 }
