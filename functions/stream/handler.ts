@@ -6,9 +6,8 @@ import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { perShopCache } from '../../shared/adapters/cache/per-shop-cache.js';
 import { shopSettingsCache } from '../../shared/adapters/cache/shop-settings-cache.js';
 import { createDocumentClient } from '../../shared/adapters/dynamodb/client.js';
+import { customerChangeDeps } from '../../shared/adapters/dynamodb/customer-change-deps.js';
 import { journeyRuntimeDeps } from '../../shared/adapters/dynamodb/journey-deps.js';
-import { DynamoProfileStore } from '../../shared/adapters/dynamodb/profile-store.js';
-import { DynamoSegmentDefinitionStore } from '../../shared/adapters/dynamodb/segment-definition-store.js';
 import { DynamoSendRecordStore } from '../../shared/adapters/dynamodb/send-record-store.js';
 import { DynamoShopSendingStore } from '../../shared/adapters/dynamodb/shop-sending-store.js';
 import { DynamoShopStore } from '../../shared/adapters/dynamodb/shop-store.js';
@@ -20,20 +19,15 @@ import type { Profile } from '../../shared/domain/customers/profile.js';
 import { observability } from '../../shared/observability.js';
 import { applyNewEvents } from '../../shared/use-cases/customers/apply-events.js';
 import { feedStoredEvents } from '../../shared/use-cases/journeys/feed-events.js';
-import { segmentEventsWanted } from '../../shared/use-cases/journeys/segment-triggers.js';
-import { liveSegmentsOfShop } from '../../shared/use-cases/segments/live-segments.js';
 import { attributeOrders } from '../../shared/use-cases/sending/attribute-orders.js';
 
 const { logger, tracer } = observability('stream');
 const config = loadConfig();
 const doc = createDocumentClient(tracer.captureAWSv3Client(new DynamoDBClient({})));
-const profiles = new DynamoProfileStore(doc, config.TABLE_NAME, now);
 const shopSettings = shopSettingsCache(new DynamoShopStore(doc, config.TABLE_NAME), now);
-const definitions = new DynamoSegmentDefinitionStore(doc, config.TABLE_NAME);
 const sendRecords = new DynamoSendRecordStore(doc, config.TABLE_NAME);
 const shopSending = new DynamoShopSendingStore(doc, config.TABLE_NAME);
 const sendingSettings = perShopCache((shopId) => shopSending.get(shopId), now);
-const liveSegments = perShopCache((shopId) => liveSegmentsOfShop(definitions, shopId), now);
 if (!config.SEND_QUEUE_URL) throw new Error('SEND_QUEUE_URL is required');
 const journeys = {
   ...journeyRuntimeDeps({
@@ -47,6 +41,8 @@ const journeys = {
   onFailure: (error: unknown, customerId: string) =>
     logger.error('Could not run journeys', { customerId, error: error as Error }),
 };
+const changes = customerChangeDeps(doc, config.TABLE_NAME, now, (shopId) => journeys.enabled(shopId));
+const { profiles } = changes;
 
 /**
  * New events in, profiles out. Records whose customer could not be committed are reported as
@@ -69,12 +65,8 @@ export const handler = middy(async (stream: DynamoDBStreamEvent): Promise<Dynamo
   const applied = new Map<string, Profile>();
   const failed = await applyNewEvents(
     {
-      profiles,
-      clock: now,
+      ...changes,
       shopSettings,
-      liveSegments,
-      // A live segment move is emitted only when an enabled journey starts on it or hears it.
-      segmentEventsWanted: async (shopId) => segmentEventsWanted(await journeys.enabled(shopId)),
       onFailure: (error, events) => logger.error('Could not apply events', { events, error: error as Error }),
       onApplied: (events, profile) => {
         for (const e of events) applied.set(e.id, profile);

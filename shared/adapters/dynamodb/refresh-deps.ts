@@ -3,15 +3,12 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { loadConfig } from '../../config.js';
 import type { FeedDeps } from '../../use-cases/journeys/feed-events.js';
-import { segmentEventsWanted } from '../../use-cases/journeys/segment-triggers.js';
-import { liveSegmentsOfShop } from '../../use-cases/segments/live-segments.js';
 import type { RefreshDeps } from '../../use-cases/segments/refresh-segments.js';
-import { perShopCache } from '../cache/per-shop-cache.js';
 import { shopSettingsCache } from '../cache/shop-settings-cache.js';
 import { SqsRefreshQueue } from '../sqs/refresh-queue.js';
 import { createDocumentClient } from './client.js';
+import { customerChangeDeps } from './customer-change-deps.js';
 import { journeyRuntimeDeps } from './journey-deps.js';
-import { DynamoProfileStore } from './profile-store.js';
 import { DynamoRefreshResultStore } from './refresh-result-store.js';
 import { DynamoRefreshRunStore } from './refresh-run-store.js';
 import { DynamoSegmentDefinitionStore } from './segment-definition-store.js';
@@ -53,13 +50,8 @@ export function refreshDeps(
     ...(journeys &&
       runtime && {
         journeys: { ...runtime, onFailure: journeys.onFailure },
-        // A re-tier is a customer change like the stream's: live segments kept, moves emitted as wanted.
-        customers: {
-          profiles: new DynamoProfileStore(doc, tableName, clock),
-          clock,
-          liveSegments: perShopCache((shopId) => liveSegmentsOfShop(definitions, shopId), clock),
-          segmentEventsWanted: async (shopId: string) => segmentEventsWanted(await runtime.enabled(shopId)),
-        },
+        // A re-tier is a customer change like the stream's.
+        customers: customerChangeDeps(doc, tableName, clock, runtime.enabled),
       }),
   };
 }
